@@ -1,0 +1,5 @@
+"""`python -m synthwatch` runs the command line."""
+
+from synthwatch.cli.app import run
+
+run()

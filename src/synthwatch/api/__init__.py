@@ -1,0 +1,1 @@
+"""The HTTP API (FastAPI); arrives with the node."""

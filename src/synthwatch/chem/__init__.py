@@ -1,0 +1,1 @@
+"""Chemistry: identify, normalise and classify substances against the knowledge base."""

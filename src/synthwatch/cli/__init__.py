@@ -1,0 +1,1 @@
+"""The synthwatch command line (Typer)."""

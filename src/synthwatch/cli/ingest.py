@@ -1,0 +1,140 @@
+"""`synthwatch ingest FILE`: load reports, with located errors, a rejects file and a summary."""
+
+from __future__ import annotations
+
+import json
+import sys
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Annotated, BinaryIO, TextIO
+
+import typer
+from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
+
+from synthwatch.cli.state import CliState
+from synthwatch.errors import EmptyInput, InputFileError
+from synthwatch.service.ingest import DEFAULT_BATCH_SIZE, IngestWarning, Rejection, ReportIngest
+from synthwatch.service.record import RecordFormat, RecordReader, detect_format
+from synthwatch.service.rejects import RejectsWriter
+
+
+def _open_input(path: str, stack: ExitStack) -> tuple[BinaryIO, str, int | None]:
+    if path == "-":
+        return sys.stdin.buffer, "<stdin>", None
+    try:
+        stream = stack.enter_context(Path(path).open("rb"))
+    except OSError as error:
+        raise InputFileError(f"{path}: cannot open: {error.strerror}") from None
+    try:
+        size = Path(path).stat().st_size
+    except OSError:
+        size = None
+    return stream, path, size
+
+
+def _head(stream: BinaryIO) -> bytes:
+    peek = getattr(stream, "peek", None)
+    if callable(peek):
+        return bytes(peek(4096))[:4096]
+    if stream.seekable():
+        head = stream.read(4096)
+        stream.seek(0)
+        return head
+    return b""
+
+
+def ingest(
+    ctx: typer.Context,
+    file: Annotated[str, typer.Argument(help="CSV, JSON Lines or JSON array file; - for stdin.")],
+    member: Annotated[
+        str | None,
+        typer.Option("--member", help="The member that owns every report (else a member column)."),
+    ] = None,
+    rejects: Annotated[
+        Path | None,
+        typer.Option("--rejects", help="Write rejected rows here with their reasons, to fix and reload."),
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the summary as a JSON object.")
+    ] = False,
+    file_format: Annotated[
+        RecordFormat | None,
+        typer.Option("--format", help="Force the format instead of guessing from name and content."),
+    ] = None,
+    encoding: Annotated[
+        str | None,
+        typer.Option("--encoding", help="Force a text encoding (default: UTF-8, else Windows-1252 per line)."),
+    ] = None,
+    batch_size: Annotated[
+        int, typer.Option("--batch-size", min=1, max=100_000, help="Rows per transaction.")
+    ] = DEFAULT_BATCH_SIZE,
+) -> None:
+    """Load reports; re-loading the same file adds nothing. Exit 1 when any row was rejected."""
+    state: CliState = ctx.obj
+    uow_factory = state.store()
+    with ExitStack() as stack:
+        stream, name, size = _open_input(file, stack)
+        fmt = file_format or detect_format(name, _head(stream))
+        reader = RecordReader(stream, fmt=fmt, encoding=encoding)
+        rejects_out: TextIO | None = None
+        writer: RejectsWriter | None = None
+        if rejects is not None:
+            try:
+                rejects_out = stack.enter_context(
+                    rejects.open("w", encoding="utf-8", newline="")
+                )
+            except OSError as error:
+                raise InputFileError(f"{rejects}: cannot write: {error.strerror}") from None
+            writer = RejectsWriter(rejects_out, fmt)
+
+        def on_reject(rejection: Rejection) -> None:
+            for problem in rejection.problems:
+                field = f" {problem.field}:" if problem.field else ""
+                print(f"{name}:{rejection.line}:{field} {problem.reason}", file=sys.stderr)
+            if writer is not None:
+                writer.write(rejection, reader.header)
+
+        def on_warning(warning: IngestWarning) -> None:
+            print(f"{name}:{warning.line}: warning: {warning.message}", file=sys.stderr)
+
+        progress: Progress | None = None
+        task = None
+        if sys.stderr.isatty() and not as_json:
+            progress = stack.enter_context(
+                Progress(
+                    "[progress.description]{task.description}",
+                    BarColumn(),
+                    DownloadColumn(),
+                    TimeRemainingColumn(),
+                    transient=True,
+                )
+            )
+            task = progress.add_task(f"loading {name}", total=size)
+
+        def on_progress(done: int) -> None:
+            if progress is not None and task is not None:
+                progress.update(task, completed=done)
+
+        job = ReportIngest(
+            uow_factory,
+            member=member,
+            batch_size=batch_size,
+            on_reject=on_reject,
+            on_warning=on_warning,
+            on_progress=on_progress,
+        )
+        try:
+            summary = job.run(reader, fmt)
+        except EmptyInput as error:
+            raise EmptyInput(f"{name}:1: {error}") from None
+        if writer is not None:
+            writer.write_header(reader.header)
+    if as_json:
+        typer.echo(json.dumps(summary.to_dict()))
+    else:
+        typer.echo(
+            f"{name}: stored {summary.stored}, updated {summary.updated}, "
+            f"unchanged {summary.unchanged}, rejected {summary.rejected}"
+        )
+    if summary.rejected:
+        raise typer.Exit(1)

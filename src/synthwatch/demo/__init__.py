@@ -1,0 +1,1 @@
+"""The demo node: trilateral members and real public series as aggregate reports."""

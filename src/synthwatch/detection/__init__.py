@@ -1,0 +1,1 @@
+"""Aberration detection over count series, space-time scans and novelty."""

@@ -1,0 +1,1 @@
+"""Bundled reference data (control lists, class rules) and their loaders."""

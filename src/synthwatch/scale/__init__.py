@@ -1,0 +1,1 @@
+"""Running core functions over partitions of big inputs (Dask)."""

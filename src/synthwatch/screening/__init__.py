@@ -1,0 +1,1 @@
+"""Screening of orders and shipments: chemicals in text, counterparties, red flags."""

@@ -1,0 +1,1 @@
+"""Use cases: each one function or small class, each one transaction."""

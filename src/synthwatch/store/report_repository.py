@@ -1,0 +1,224 @@
+"""Reports in the database: a header row per report, a row per version, entity keys for correlation."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import Connection, and_, bindparam, func, insert, select, update
+
+from synthwatch.domain.report import Report, StoredReport, to_document
+from synthwatch.errors import NotFound
+from synthwatch.service.ports import CurrentVersion, ReportWrite
+from synthwatch.store import tables
+
+# SQLite allows 32,766 bound parameters; stay well below for IN lists.
+_IN_CHUNK = 500
+
+
+def _day(moment: date | datetime) -> date:
+    return moment.date() if isinstance(moment, datetime) else moment
+
+
+def to_version_row(write: ReportWrite, recorded_at: datetime) -> dict[str, Any]:
+    report = write.report
+    doc = to_document(report)
+    location, marking = report.location, report.marking
+    return {
+        "report_id": write.report_id,
+        "version": write.version,
+        "content_hash": write.content_hash,
+        "recorded_at": recorded_at,
+        "kind": report.kind.value,
+        "observed_at": doc["observed_at"],
+        "observed_on": _day(report.observed_at),
+        "observed_until": doc.get("observed_until"),
+        "country": location.country,
+        "subdivision": location.subdivision,
+        "place": location.place,
+        "lat": location.lat,
+        "lon": location.lon,
+        "count": report.count,
+        "narrative": report.narrative,
+        "tlp": marking.tlp.value,
+        "recipients": list(marking.recipients),
+        "sharing_group": marking.sharing_group,
+        "users": list(marking.users),
+        "grading_source": report.grading.source.value if report.grading else None,
+        "grading_information": report.grading.information if report.grading else None,
+        "substances": doc.get("substances", []),
+        "entities": doc.get("entities", []),
+    }
+
+
+def from_version_row(row: Any) -> Report:
+    location = {"country": row.country, "subdivision": row.subdivision, "place": row.place}
+    if row.lat is not None:
+        location |= {"lat": row.lat, "lon": row.lon}
+    document: dict[str, Any] = {
+        "external_id": row.external_id,
+        "kind": row.kind,
+        "observed_at": row.observed_at,
+        "observed_until": row.observed_until,
+        "location": location,
+        "substances": row.substances,
+        "entities": row.entities,
+        "count": row.count,
+        "narrative": row.narrative,
+        "marking": {
+            "tlp": row.tlp,
+            "recipients": row.recipients,
+            "sharing_group": row.sharing_group,
+            "users": row.users,
+        },
+    }
+    if row.grading_source is not None:
+        document["grading"] = {"source": row.grading_source, "information": row.grading_information}
+    return Report.model_validate(document)
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+class SqlReportRepository:
+    def __init__(self, connection: Connection, member_ids: Callable[[str], int]) -> None:
+        self._connection = connection
+        self._member_ids = member_ids
+
+    def current_versions(
+        self, member: str, external_ids: Sequence[str]
+    ) -> dict[str, CurrentVersion]:
+        member_id = self._member_ids(member)
+        r = tables.report
+        found: dict[str, CurrentVersion] = {}
+        unique = list(dict.fromkeys(external_ids))
+        for start in range(0, len(unique), _IN_CHUNK):
+            rows = self._connection.execute(
+                select(r.c.external_id, r.c.id, r.c.current_version, r.c.content_hash).where(
+                    r.c.member_id == member_id,
+                    r.c.external_id.in_(unique[start : start + _IN_CHUNK]),
+                )
+            )
+            for external_id, report_id, version, content_hash in rows:
+                found[external_id] = CurrentVersion(report_id, version, content_hash)
+        return found
+
+    def write(self, member: str, writes: Sequence[ReportWrite], recorded_at: datetime) -> None:
+        if not writes:
+            return
+        member_id = self._member_ids(member)
+        latest: dict[str, ReportWrite] = {}
+        for write in writes:
+            latest[write.report_id] = write  # the last version of each report in this batch
+        created = {w.report_id for w in writes if w.version == 1}
+        headers = [
+            {
+                "id": w.report_id,
+                "member_id": member_id,
+                "external_id": w.external_id,
+                "current_version": w.version,
+                "content_hash": w.content_hash,
+                "created_at": recorded_at,
+                "updated_at": recorded_at,
+            }
+            for w in latest.values()
+            if w.report_id in created
+        ]
+        if headers:
+            self._connection.execute(insert(tables.report), headers)
+        moved = [
+            {"b_id": w.report_id, "b_version": w.version, "b_hash": w.content_hash, "b_at": recorded_at}
+            for w in latest.values()
+            if w.report_id not in created
+        ]
+        if moved:
+            r = tables.report
+            self._connection.execute(
+                update(r)
+                .where(r.c.id == bindparam("b_id"))
+                .values(
+                    current_version=bindparam("b_version"),
+                    content_hash=bindparam("b_hash"),
+                    updated_at=bindparam("b_at"),
+                ),
+                moved,
+            )
+        self._connection.execute(
+            insert(tables.report_version), [to_version_row(w, recorded_at) for w in writes]
+        )
+        entities = [
+            {
+                "report_id": w.report_id,
+                "version": w.version,
+                "position": position,
+                "type": entity.type.value,
+                "normalized": entity.normalized,
+            }
+            for w in writes
+            for position, entity in enumerate(w.report.entities)
+        ]
+        if entities:
+            self._connection.execute(insert(tables.report_entity), entities)
+
+    def _select_versions(self) -> Any:
+        r, v, m = tables.report, tables.report_version, tables.member
+        return (
+            select(v, r.c.external_id, m.c.name.label("member"))
+            .join(r, r.c.id == v.c.report_id)
+            .join(m, m.c.id == r.c.member_id)
+        )
+
+    def _to_stored(self, row: Any) -> StoredReport:
+        return StoredReport(
+            id=row.report_id,
+            member=row.member,
+            version=row.version,
+            recorded_at=_aware(row.recorded_at),
+            report=from_version_row(row),
+        )
+
+    def get(self, report_id: str) -> StoredReport:
+        r, v = tables.report, tables.report_version
+        row = self._connection.execute(
+            self._select_versions().where(
+                and_(v.c.report_id == report_id, v.c.version == r.c.current_version)
+            )
+        ).first()
+        if row is None:
+            raise NotFound(f"no report {report_id!r}")
+        return self._to_stored(row)
+
+    def get_by_external_id(self, member: str, external_id: str) -> StoredReport:
+        r, v = tables.report, tables.report_version
+        row = self._connection.execute(
+            self._select_versions().where(
+                r.c.member_id == self._member_ids(member),
+                r.c.external_id == external_id,
+                v.c.version == r.c.current_version,
+            )
+        ).first()
+        if row is None:
+            raise NotFound(f"no report {external_id!r} of {member!r}")
+        return self._to_stored(row)
+
+    def versions(self, report_id: str) -> list[StoredReport]:
+        v = tables.report_version
+        rows = self._connection.execute(
+            self._select_versions().where(v.c.report_id == report_id).order_by(v.c.version)
+        )
+        stored = [self._to_stored(row) for row in rows]
+        if not stored:
+            raise NotFound(f"no report {report_id!r}")
+        return stored
+
+    def count(self, member: str | None = None) -> int:
+        query = select(func.count()).select_from(tables.report)
+        if member is not None:
+            query = query.where(tables.report.c.member_id == self._member_ids(member))
+        return self._connection.execute(query).scalar_one()
+
+    def count_versions(self) -> int:
+        query = select(func.count()).select_from(tables.report_version)
+        return self._connection.execute(query).scalar_one()
