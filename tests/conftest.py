@@ -39,7 +39,8 @@ def postgres_server_url(worker_id: str) -> Iterator[str]:
             _postgres_skips.append(reason)
             pytest.skip(reason)
         pytest.fail(
-            reason + " — start it (make postgres) or set SYNTHWATCH_TEST_POSTGRES=skip", pytrace=False
+            reason + " — start it (make postgres) or set SYNTHWATCH_TEST_POSTGRES=skip",
+            pytrace=False,
         )
     name = f"synthwatch_test_{worker_id}_{os.getpid()}"
     with admin.connect() as connection:

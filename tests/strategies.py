@@ -33,9 +33,15 @@ free_text = st.text(
     alphabet=st.characters(blacklist_categories=("Cs", "Cc"), whitelist_characters="\t\n\r"),
     max_size=300,
 )
-names = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")), min_size=1, max_size=60
-).map(str.strip).filter(bool)
+names = (
+    st.text(
+        alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")),
+        min_size=1,
+        max_size=60,
+    )
+    .map(str.strip)
+    .filter(bool)
+)
 
 today = datetime.now(UTC).date()
 days = st.dates(min_value=date(1900, 1, 1), max_value=today)
@@ -57,7 +63,9 @@ def substances(draw: st.DrawFn) -> dict[str, Any]:
     if choice in ("cas", "all"):
         item["cas"] = draw(st.sampled_from(CAS_NUMBERS))
     if choice in ("smiles", "all"):
-        item["smiles"] = draw(st.sampled_from(["CCC(=O)N(c1ccccc1)C1CCN(CCc2ccccc2)CC1", "O=C1CCNCC1"]))
+        item["smiles"] = draw(
+            st.sampled_from(["CCC(=O)N(c1ccccc1)C1CCN(CCc2ccccc2)CC1", "O=C1CCNCC1"])
+        )
     if draw(st.booleans()):
         item["quantity"] = draw(st.floats(min_value=0, max_value=1e6, allow_nan=False))
         item["unit"] = draw(st.sampled_from(["g", "kg", "mg", "lb", "tablet", "mL"]))
@@ -73,7 +81,9 @@ def markings(draw: st.DrawFn) -> dict[str, Any]:
     if tlp in ("AMBER", "AMBER+STRICT") and draw(st.booleans()):
         marking["recipients"] = draw(st.lists(st.sampled_from(MEMBERS), max_size=2, unique=True))
     if tlp == "RED":
-        marking["users"] = draw(st.lists(st.sampled_from(["ana", "li.wei", "jsmith"]), min_size=1, unique=True))
+        marking["users"] = draw(
+            st.lists(st.sampled_from(["ana", "li.wei", "jsmith"]), min_size=1, unique=True)
+        )
     return marking
 
 

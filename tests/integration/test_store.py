@@ -10,7 +10,7 @@ from alembic.runtime.migration import MigrationContext
 from hypothesis import HealthCheck, given, settings
 from sqlalchemy import inspect
 
-from synthwatch.domain.report import parse_report, to_content_hash, to_document
+from synthwatch.domain.report import parse_report, to_content_hash
 from synthwatch.errors import AlreadyExists, NotFound, SchemaOutdated
 from synthwatch.service import admin
 from synthwatch.service.ports import ReportWrite
@@ -24,13 +24,18 @@ from tests.strategies import report_documents
 NOW = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 
 
-def write(store: SqlUnitOfWorkFactory, document: dict[str, Any], version: int = 1, report_id: str | None = None) -> str:
+def write(
+    store: SqlUnitOfWorkFactory,
+    document: dict[str, Any],
+    version: int = 1,
+    report_id: str | None = None,
+) -> str:
     report = parse_report(document)
     report_id = report_id or uuid.uuid4().hex
     with store() as uow:
         uow.reports.write(
             MEMBER,
-            [ReportWrite(report_id, report.external_id, version, to_content_hash(to_document(report)), report)],
+            [ReportWrite(report_id, report.external_id, version, to_content_hash(report), report)],
             NOW,
         )
         uow.commit()
@@ -110,7 +115,9 @@ def test_uncommitted_work_is_not_stored(store: SqlUnitOfWorkFactory) -> None:
     add_members(store)
     report = parse_report(report_document())
     with store() as uow:
-        uow.reports.write(MEMBER, [ReportWrite(uuid.uuid4().hex, report.external_id, 1, "h", report)], NOW)
+        uow.reports.write(
+            MEMBER, [ReportWrite(uuid.uuid4().hex, report.external_id, 1, "h", report)], NOW
+        )
         # no commit
     with store() as uow:
         assert uow.reports.count() == 0

@@ -63,7 +63,9 @@ def create_group(
 def create_key(
     ctx: typer.Context,
     member: Annotated[str, typer.Option("--member", help="The member the key acts for.")],
-    role: Annotated[str, typer.Option("--role", help=f"One of: {', '.join(r.value for r in Role)}.")],
+    role: Annotated[
+        str, typer.Option("--role", help=f"One of: {', '.join(r.value for r in Role)}.")
+    ],
     expires_days: Annotated[
         int | None, typer.Option("--expires-days", help="Lifetime in days (default: none).")
     ] = None,
@@ -71,7 +73,9 @@ def create_key(
     """Make an API key; it is printed once, alone on the last line, and only its hash is kept."""
     state: CliState = ctx.obj
     expires_in = timedelta(days=expires_days) if expires_days is not None else None
-    plaintext, key = admin_service.create_api_key(state.store(), member, role, expires_in=expires_in)
+    plaintext, key = admin_service.create_api_key(
+        state.store(), member, role, expires_in=expires_in
+    )
     expiry = key.expires_at.isoformat() if key.expires_at else "never"
     typer.echo(f"key {key.key_id} for {key.member!r} as {key.role.value}, expires {expiry}")
     typer.echo("store it now: it cannot be shown again")

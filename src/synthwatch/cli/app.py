@@ -66,8 +66,12 @@ def main(argv: list[str] | None = None) -> int:
     except typer.Exit as done:
         return done.exit_code
     except typer.TyperException as error:  # usage errors (exit 2) and other command-line errors
-        error.show()
-        return error.exit_code
+        show = getattr(error, "show", None)
+        if callable(show):
+            show()
+        else:
+            print(f"error: {error}", file=sys.stderr)
+        return int(getattr(error, "exit_code", 2))
     except typer.Abort:
         print("aborted", file=sys.stderr)
         return 1

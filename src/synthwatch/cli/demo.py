@@ -28,7 +28,9 @@ def demo(
     seconds = time.perf_counter() - started
     reports = summary.reports
     typer.echo(f"demo node: {url}")
-    typer.echo(f"members: {summary.members} (United States, Mexico, Canada, a supplier, a drug-checking service)")
+    typer.echo(
+        f"members: {summary.members} (United States, Mexico, Canada, a supplier, a drug-checking service)"
+    )
     for kind, count in sorted(summary.by_kind.items()):
         typer.echo(f"  {kind}: {count} reports from the bundled public series")
     typer.echo(

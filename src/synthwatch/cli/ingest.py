@@ -22,7 +22,7 @@ def _open_input(path: str, stack: ExitStack) -> tuple[BinaryIO, str, int | None]
     if path == "-":
         return sys.stdin.buffer, "<stdin>", None
     try:
-        stream = stack.enter_context(Path(path).open("rb"))
+        stream = stack.enter_context(Path(path).open("rb"))  # noqa: SIM115  (closed by the stack)
     except OSError as error:
         raise InputFileError(f"{path}: cannot open: {error.strerror}") from None
     try:
@@ -52,18 +52,24 @@ def ingest(
     ] = None,
     rejects: Annotated[
         Path | None,
-        typer.Option("--rejects", help="Write rejected rows here with their reasons, to fix and reload."),
+        typer.Option(
+            "--rejects", help="Write rejected rows here with their reasons, to fix and reload."
+        ),
     ] = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the summary as a JSON object.")
     ] = False,
     file_format: Annotated[
         RecordFormat | None,
-        typer.Option("--format", help="Force the format instead of guessing from name and content."),
+        typer.Option(
+            "--format", help="Force the format instead of guessing from name and content."
+        ),
     ] = None,
     encoding: Annotated[
         str | None,
-        typer.Option("--encoding", help="Force a text encoding (default: UTF-8, else Windows-1252 per line)."),
+        typer.Option(
+            "--encoding", help="Force a text encoding (default: UTF-8, else Windows-1252 per line)."
+        ),
     ] = None,
     batch_size: Annotated[
         int, typer.Option("--batch-size", min=1, max=100_000, help="Rows per transaction.")
@@ -80,9 +86,7 @@ def ingest(
         writer: RejectsWriter | None = None
         if rejects is not None:
             try:
-                rejects_out = stack.enter_context(
-                    rejects.open("w", encoding="utf-8", newline="")
-                )
+                rejects_out = stack.enter_context(rejects.open("w", encoding="utf-8", newline=""))
             except OSError as error:
                 raise InputFileError(f"{rejects}: cannot write: {error.strerror}") from None
             writer = RejectsWriter(rejects_out, fmt)

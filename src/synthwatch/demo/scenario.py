@@ -56,9 +56,7 @@ class DemoMember:
         if self.kind not in MEMBER_KINDS:
             raise ValueError(f"unknown member kind {self.kind!r}")
         if len(self.country) != 2 or not self.country.isupper():
-            raise ValueError(
-                f"country must be ISO 3166-1 alpha-2, got {self.country!r}"
-            )
+            raise ValueError(f"country must be ISO 3166-1 alpha-2, got {self.country!r}")
 
 
 CDC_NCHS: Final = "CDC National Center for Health Statistics"
@@ -293,11 +291,7 @@ def _vsrr_reports() -> Iterator[dict[str, object]]:
         narrative = (
             "12-month-ending provisional deaths involving synthetic opioids other than "
             f"methadone (T40.4), {row['state_name']}, period ending {row['period_end']}"
-            + (
-                " (CDC's model-predicted value, not a reported count)"
-                if estimate
-                else ""
-            )
+            + (" (CDC's model-predicted value, not a reported count)" if estimate else "")
             + " (CDC NCHS VSRR)."
         )
         yield {
@@ -326,9 +320,7 @@ def _nflis_reports() -> Iterator[dict[str, object]]:
         location = _state_location(row["state"], row["state_name"])
         where = str(location["place"])
         # README: 2025 was queried in March 2026 and lab reporting lags by months.
-        lag = (
-            " (recent half-year, still incomplete when queried)" if year >= 2025 else ""
-        )
+        lag = " (recent half-year, still incomplete when queried)" if year >= 2025 else ""
         yield {
             "external_id": f"nflis:{year}{row['half']}:{row['state']}:{row['substance_id']}",
             "kind": "lab_identification",
@@ -357,9 +349,7 @@ def _cbp_reports() -> Iterator[dict[str, object]]:
         try:
             country, subdivision = CBP_LOCATIONS[place]
         except KeyError:
-            raise ValueError(
-                f"CBP location {place!r} is not in CBP_LOCATIONS"
-            ) from None
+            raise ValueError(f"CBP location {place!r} is not in CBP_LOCATIONS") from None
         component = _CBP_COMPONENTS[row["component"]]
         # "Land Only" (nationwide) / "Land" (AMO) -> "land"; "Other" -> "other".
         land = row["land_filter"].split()[0].lower()
@@ -385,9 +375,7 @@ def _cbp_reports() -> Iterator[dict[str, object]]:
         }
 
 
-def demo_reports(
-    *, limit_per_source: int | None = None
-) -> Iterator[tuple[str, dict[str, object]]]:
+def demo_reports(*, limit_per_source: int | None = None) -> Iterator[tuple[str, dict[str, object]]]:
     """Yield (owner member name, report) for every bundled real series row, in a stable order.
 
     Order: CDC VSRR, then DEA NFLIS, then CBP (nationwide, then AMO), each in file order.

@@ -69,7 +69,9 @@ class User(BaseModel):
     def _check_username(cls, value: str) -> str:
         value = value.strip().lower()
         if not _USERNAME.match(value):
-            raise ValueError("usernames are 1-100 of a-z 0-9 . _ @ + - and start with a letter or digit")
+            raise ValueError(
+                "usernames are 1-100 of a-z 0-9 . _ @ + - and start with a letter or digit"
+            )
         return value
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from functools import lru_cache
@@ -275,7 +274,10 @@ def to_document(report: Report) -> dict[str, Any]:
     return report.model_dump(mode="json", exclude_none=True)
 
 
-def to_content_hash(document: dict[str, Any]) -> str:
-    """A fingerprint of a report's content: equal for equal reports whatever the key order."""
-    text = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(text.encode()).hexdigest()
+def to_content_hash(report: Report) -> str:
+    """A fingerprint of a report's content, to tell an unchanged re-load from a changed one.
+
+    The JSON follows the model's field order, so equal reports give equal bytes whatever order
+    their input came in.
+    """
+    return hashlib.sha256(report.model_dump_json(exclude_none=True).encode()).hexdigest()

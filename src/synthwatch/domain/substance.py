@@ -57,11 +57,16 @@ _UNIT_WORDS: dict[str, Unit] = {
     **{w: Unit.MICROGRAM for w in ("ug", "µg", "μg", "mcg", "microgram", "micrograms")},
     **{w: Unit.MILLIGRAM for w in ("mg", "milligram", "milligrams")},
     **{w: Unit.GRAM for w in ("g", "gr", "gram", "grams", "gramme", "grammes", "gramos")},
-    **{w: Unit.KILOGRAM for w in ("kg", "kgs", "kilo", "kilos", "kilogram", "kilograms", "kilogramos")},
+    **{
+        w: Unit.KILOGRAM
+        for w in ("kg", "kgs", "kilo", "kilos", "kilogram", "kilograms", "kilogramos")
+    },
     **{w: Unit.TONNE for w in ("t", "tonne", "tonnes", "metric ton", "metric tons")},
     **{w: Unit.OUNCE for w in ("oz", "ounce", "ounces")},
     **{w: Unit.POUND for w in ("lb", "lbs", "pound", "pounds", "libras")},
-    **{w: Unit.MILLILITRE for w in ("ml", "millilitre", "milliliter", "millilitres", "milliliters")},
+    **{
+        w: Unit.MILLILITRE for w in ("ml", "millilitre", "milliliter", "millilitres", "milliliters")
+    },
     **{w: Unit.LITRE for w in ("l", "litre", "liter", "litres", "liters", "litros")},
     **{w: Unit.GALLON for w in ("gal", "gallon", "gallons")},
     **{w: Unit.TABLET for w in ("tablet", "tablets", "tab", "tabs", "pill", "pills", "pastillas")},

@@ -19,7 +19,12 @@ def _now() -> datetime:
 
 
 def create_member(
-    uow_factory: UnitOfWorkFactory, name: str, country: str, kind: str, *, now: Callable[[], datetime] = _now
+    uow_factory: UnitOfWorkFactory,
+    name: str,
+    country: str,
+    kind: str,
+    *,
+    now: Callable[[], datetime] = _now,
 ) -> Member:
     """Register a member organisation.
 
@@ -28,7 +33,7 @@ def create_member(
         AlreadyExists: a member of that name exists.
     """
     try:
-        member = Member(name=name, country=country, kind=kind)  # type: ignore[arg-type]
+        member = Member.model_validate({"name": name, "country": country, "kind": kind})
     except ValidationError as error:
         raise InvalidInput(to_problems(error)) from None
     with uow_factory() as uow:
@@ -43,7 +48,11 @@ def list_members(uow_factory: UnitOfWorkFactory) -> list[Member]:
 
 
 def create_sharing_group(
-    uow_factory: UnitOfWorkFactory, name: str, members: list[str], *, now: Callable[[], datetime] = _now
+    uow_factory: UnitOfWorkFactory,
+    name: str,
+    members: list[str],
+    *,
+    now: Callable[[], datetime] = _now,
 ) -> SharingGroup:
     """Create a named group of members that TLP:AMBER reports can be released to.
 
@@ -78,7 +87,9 @@ def create_api_key(
         key_role = Role(role)
     except ValueError:
         roles = ", ".join(r.value for r in Role)
-        raise InvalidInput([FieldProblem("role", f"unknown role {role!r}; expected one of {roles}")]) from None
+        raise InvalidInput(
+            [FieldProblem("role", f"unknown role {role!r}; expected one of {roles}")]
+        ) from None
     if expires_in is not None and expires_in <= timedelta(0):
         raise InvalidInput([FieldProblem("expires", "a key's lifetime must be positive")])
     created_at = now()
@@ -90,7 +101,9 @@ def create_api_key(
     return fresh.plaintext, ApiKey(fresh.key_id, member, key_role, created_at, expires_at, None)
 
 
-def revoke_api_key(uow_factory: UnitOfWorkFactory, key_id: str, *, now: Callable[[], datetime] = _now) -> None:
+def revoke_api_key(
+    uow_factory: UnitOfWorkFactory, key_id: str, *, now: Callable[[], datetime] = _now
+) -> None:
     """Revoke a key at once; a revoked key never works again.
 
     Raises:

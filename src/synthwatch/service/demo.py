@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections import Counter
 from collections.abc import Iterator
@@ -42,7 +43,9 @@ class _DemoRecords:
             yield Record(line=number, fields=fields, raw=json.dumps(fields, ensure_ascii=False))
 
 
-def build_demo(uow_factory: UnitOfWorkFactory, *, limit_per_source: int | None = None) -> DemoSummary:
+def build_demo(
+    uow_factory: UnitOfWorkFactory, *, limit_per_source: int | None = None
+) -> DemoSummary:
     """Create (or top up) the demo node; running it again adds nothing."""
     with uow_factory() as uow:
         existing = {m.name for m in uow.members.list()}
@@ -51,10 +54,12 @@ def build_demo(uow_factory: UnitOfWorkFactory, *, limit_per_source: int | None =
         if member.name not in existing:
             create_member(uow_factory, member.name, member.country, member.kind)
     if TRILATERAL_GROUP not in groups:
-        try:
-            create_sharing_group(uow_factory, TRILATERAL_GROUP, [m.name for m in DEMO_MEMBERS if m.country in ("US", "MX", "CA")])
-        except AlreadyExists:
-            pass
+        with contextlib.suppress(AlreadyExists):  # another process made it meanwhile
+            create_sharing_group(
+                uow_factory,
+                TRILATERAL_GROUP,
+                [m.name for m in DEMO_MEMBERS if m.country in ("US", "MX", "CA")],
+            )
     rejections: list[Rejection] = []
     records = _DemoRecords(limit_per_source)
     job = ReportIngest(uow_factory, on_reject=rejections.append)

@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from synthwatch.domain.report import Report, parse_report, to_content_hash, to_document
+from synthwatch.domain.report import Report, parse_report, to_content_hash
 from synthwatch.errors import EmptyInput, FieldProblem, InvalidReport, NotFound
 from synthwatch.service.ports import CurrentVersion, ReportWrite, UnitOfWorkFactory
 from synthwatch.service.record import Record, RecordFormat, RecordProblem
 from synthwatch.service.report_form import (
+    CsvLayout,
     ReportForm,
-    from_csv_fields,
     from_json_object,
     unknown_csv_columns,
 )
@@ -132,20 +132,22 @@ class ReportIngest:
             members = {m.name for m in uow.members.list()}
             groups = uow.groups.names()
         if self._member is not None and self._member not in members:
-            raise NotFound(f"unknown member {self._member!r}: create it with `synthwatch admin create-member`")
+            raise NotFound(
+                f"unknown member {self._member!r}: create it with `synthwatch admin create-member`"
+            )
         self._members, self._groups = members, groups
         batch = _Batch()
-        checked_header = False
+        layout: CsvLayout | None = None
         for item in reader:
             self.rows_read += 1
-            if not checked_header and reader.header is not None:
-                checked_header = True
+            if layout is None and reader.header is not None:
+                layout = CsvLayout(reader.header)
                 for column in unknown_csv_columns(reader.header):
                     self._on_warning(IngestWarning(1, f"unknown column {column!r} ignored"))
             if isinstance(item, RecordProblem):
                 self._reject(item.line, [FieldProblem(item.field, item.reason)], item.raw)
                 continue
-            pending = self._validate(item, fmt)
+            pending = self._validate(item, layout)
             if pending is not None:
                 batch.rows.append(pending)
                 if len(batch.rows) >= self._batch_size:
@@ -166,9 +168,9 @@ class ReportIngest:
         self.summary.rejected += 1
         self._on_reject(Rejection(line, tuple(problems), raw))
 
-    def _validate(self, record: Record, fmt: RecordFormat) -> _Pending | None:
-        if fmt is RecordFormat.CSV:
-            form, problems = from_csv_fields(record.fields)
+    def _validate(self, record: Record, layout: CsvLayout | None) -> _Pending | None:
+        if layout is not None:
+            form, problems = layout.to_form(record.fields)
         else:
             form, unknown = from_json_object(record.fields)
             problems = []
@@ -180,14 +182,16 @@ class ReportIngest:
         try:
             report = parse_report(form.document)
         except InvalidReport as error:
-            problems += [FieldProblem(form.to_user_field(p.field), p.reason) for p in error.problems]
+            problems += [
+                FieldProblem(form.to_user_field(p.field), p.reason) for p in error.problems
+            ]
             report = None
         if report is not None:
             problems += self._check_references(report, form)
         if problems or report is None or member is None:
             self._reject(record.line, problems, record.raw)
             return None
-        return _Pending(record.line, member, report, to_content_hash(to_document(report)))
+        return _Pending(record.line, member, report, to_content_hash(report))
 
     def _owner(self, form: ReportForm, problems: list[FieldProblem]) -> str | None:
         named = form.member.strip() if form.member else None
@@ -208,14 +212,19 @@ class ReportIngest:
 
     def _check_references(self, report: Report, form: ReportForm) -> list[FieldProblem]:
         problems = []
-        recipients_field = form.to_user_field("marking.recipients")
         for name in report.marking.recipients:
             if name not in self._members:
-                problems.append(FieldProblem(recipients_field, f"unknown member {name!r}"))
+                problems.append(
+                    FieldProblem(
+                        form.to_user_field("marking.recipients"), f"unknown member {name!r}"
+                    )
+                )
         group = report.marking.sharing_group
         if group is not None and group not in self._groups:
             problems.append(
-                FieldProblem(form.to_user_field("marking.sharing_group"), f"unknown sharing group {group!r}")
+                FieldProblem(
+                    form.to_user_field("marking.sharing_group"), f"unknown sharing group {group!r}"
+                )
             )
         return problems
 
@@ -239,7 +248,8 @@ class ReportIngest:
                     if external_id in first_line:
                         self._on_warning(
                             IngestWarning(
-                                row.line, f"external_id {external_id!r} repeats line {first_line[external_id]}"
+                                row.line,
+                                f"external_id {external_id!r} repeats line {first_line[external_id]}",
                             )
                         )
                     else:

@@ -82,6 +82,8 @@ def _clip(text: str) -> str:
 _TRIGGERS = frozenset("=+-@\t\r")
 _FIRST = _TRIGGERS | {"'"}  # only cells starting with one of these can need an apostrophe
 _QUOTE_NEEDED = re.compile(r'["\r\n]')
+# In a comma-joined row: a cell that needs quotes or starts with what escape_cell looks at.
+_NOT_PLAIN = re.compile(r"""["\r\n]|(?:^|,)['=+\-@\t]""")
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 
 
@@ -248,6 +250,7 @@ class _LineSource:
         self._record_text: list[str] = []
         self._record_chars = 0
         self._record_bytes = 0
+        self.last_size = 0
 
     def __iter__(self) -> _LineSource:
         return self
@@ -271,7 +274,8 @@ class _LineSource:
             text, _, size = self._pushed
             self._pushed = None
         else:
-            text, size = self._read_line()
+            text = self.read_line()
+            size = self.last_size
         self._record_bytes += size
         if self._record_chars < RAW_LIMIT:
             self._record_text.append(text)
@@ -284,26 +288,22 @@ class _LineSource:
             raise _LineError(problem)
         return text
 
-    def read_line(self) -> tuple[str, int]:
-        """The next line outside any record (JSON Lines), as (text, its size in bytes)."""
-        return self._read_line()
-
-    def _read_line(self) -> tuple[str, int]:
+    def read_line(self) -> str:
+        """The next line, outside any record; its size in bytes is then in `last_size`."""
         item = next(self._lines)  # StopIteration ends the file
         line = self.next_line
         self.next_line += 1
         owner = self._owner
         if isinstance(item, _Overlong):
-            owner.bytes_read += item.size
             head = item.head.decode(owner.encoding or "utf-8", "replace").rstrip("\r\n")
             reason = f"record longer than {owner.max_record_bytes} bytes"
             raise _LineError(RecordProblem(line, None, reason, _clip(head)))
-        owner.bytes_read += len(item)
-        text = owner.decode_line(item, line)
+        text = owner._decode_line(item, line)
         if "\x00" in text:
             raw = _clip(text.rstrip("\r\n"))
             raise _LineError(RecordProblem(line, None, "line contains a NUL byte", raw))
-        return text, len(item)
+        self.last_size = len(item)
+        return text
 
 
 # --- JSON helpers -------------------------------------------------------------------------------
@@ -351,7 +351,7 @@ class _JsonText:
         pieces: list[str] = []
         got = 0
         while got < want and not self.eof:
-            data, self._head = self._head or self._owner.read(_CHUNK), b""
+            data, self._head = self._head or self._owner._read_raw(_CHUNK), b""
             final = not data
             text = self._decode(data, final)
             if self._carry_cr:
@@ -372,7 +372,6 @@ class _JsonText:
             self.decode_problem = RecordProblem(line, None, reason, raw)
 
     def _decode(self, data: bytes, final: bool) -> str:
-        self._owner.bytes_read += len(data)
         try:
             return self._decoder.decode(data, final)
         except UnicodeDecodeError as exc:
@@ -405,8 +404,9 @@ class RecordReader:
     """Read records one at a time from a binary stream, in memory that does not grow with the file.
 
     Iterate once; each item is a `Record` or a `RecordProblem`. `header` (CSV) is known once
-    iteration has started or after `read_header()`; `bytes_read` feeds a progress bar; `warnings`
-    holds at most one note per file about lines that were not UTF-8.
+    iteration has started or after `read_header()`; `bytes_read` (bytes taken from the stream so
+    far, at most one 16 KiB read ahead of the records) feeds a progress bar; `warnings` holds at
+    most one note per file about lines that were not UTF-8.
     """
 
     def __init__(
@@ -441,11 +441,13 @@ class RecordReader:
 
     # -- plumbing shared by the formats --
 
-    def read(self, size: int) -> bytes:
-        """Read raw bytes; a stream that answers None (non-blocking) is treated as ended."""
-        return self._stream.read(size) or b""
+    def _read_raw(self, size: int) -> bytes:
+        """Read raw bytes, counting them; a stream that answers None is treated as ended."""
+        data = self._stream.read(size) or b""
+        self.bytes_read += len(data)
+        return data
 
-    def decode_line(self, data: bytes, line: int) -> str:
+    def _decode_line(self, data: bytes, line: int) -> str:
         """Decode one physical line: the given encoding, or UTF-8 then Windows-1252 then Latin-1."""
         if self.encoding is not None:
             try:
@@ -491,22 +493,20 @@ class RecordReader:
         self._started = True
         head = b""
         while len(head) < 4:
-            more = self.read(4 - len(head))
+            more = self._read_raw(4 - len(head))
             if not more:
                 break
             head += more
         for bom, name in _UNSUPPORTED_BOMS:
             if head.startswith(bom):
-                self.bytes_read += len(head)
                 reason = f"{name} files are not supported; save as UTF-8"
                 self._stop(RecordProblem(1, None, reason, ""))
                 return
         if head.startswith(_UTF8_BOM):
-            self.bytes_read += len(_UTF8_BOM)
             head = head[len(_UTF8_BOM) :]
         self._head = head
         if self.format is not RecordFormat.JSON:
-            source = _LineSource(self, _split_lines(self.read, head, self.max_record_bytes))
+            source = _LineSource(self, _split_lines(self._read_raw, head, self.max_record_bytes))
             self._source = source
             if self.format is RecordFormat.CSV:
                 self._start_csv(source)
@@ -527,7 +527,7 @@ class RecordReader:
             csv.field_size_limit(needed)
         while True:  # blank lines before the header are skipped
             try:
-                text, size = source.read_line()
+                text = source.read_line()
             except StopIteration:
                 return  # empty file: no header, no records
             except _LineError as exc:
@@ -535,7 +535,7 @@ class RecordReader:
                 return
             if text.strip():
                 break
-        source.push_back(text, size)
+        source.push_back(text, source.last_size)
         self._delimiter = _sniff_delimiter(text)
         reader = self._new_csv_reader(source)
         source.mark()
@@ -585,6 +585,11 @@ class RecordReader:
                 reason = f"row has {len(row)} cells, header has {width}"
                 yield RecordProblem(source.record_start, None, reason, source.record_raw())
                 continue
+            if len(row) == width:  # the common row: no quoting, no apostrophes, nothing to pad
+                raw = ",".join(row)
+                if raw.count(",") == width - 1 and _NOT_PLAIN.search(raw) is None:
+                    yield Record(source.record_start, dict(zip(header, row, strict=True)), raw)
+                    continue
             cells = [unescape_cell(cell) if cell[:1] == "'" else cell for cell in row]
             fields: dict[str, object] = dict(zip(header, cells, strict=False))  # a short row
             raw = to_csv_line(cells + [""] * (width - len(cells)))[:-2]
@@ -598,7 +603,7 @@ class RecordReader:
             return
         while True:
             try:
-                text, _ = source.read_line()
+                text = source.read_line()
             except StopIteration:
                 return
             except _LineError as exc:

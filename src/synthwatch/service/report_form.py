@@ -16,18 +16,19 @@ from typing import Any
 
 from synthwatch.domain.entity import EntityType
 from synthwatch.domain.grading import from_compact_grading
+from synthwatch.domain.marking import DEFAULT_MARKING
 from synthwatch.errors import FieldProblem
 
 LIST_SEPARATOR = " | "
 
-TOP_FIELDS = (
+TOP_FIELDS: tuple[str, ...] = (
     "external_id", "kind", "observed_at", "observed_until", "count", "narrative",
 )  # fmt: skip
-LOCATION_FIELDS = ("country", "subdivision", "place", "lat", "lon")
-SUBSTANCE_FIELDS = ("text", "smiles", "cas", "quantity", "unit", "purity")
-ENTITY_FIELDS = ("type", "value", "country", "normalized")
-MARKING_FIELDS = ("tlp", "recipients", "sharing_group", "users")
-GRADING_FIELDS = ("source", "information")
+LOCATION_FIELDS: tuple[str, ...] = ("country", "subdivision", "place", "lat", "lon")
+SUBSTANCE_FIELDS: tuple[str, ...] = ("text", "smiles", "cas", "quantity", "unit", "purity")
+ENTITY_FIELDS: tuple[str, ...] = ("type", "value", "country", "normalized")
+MARKING_FIELDS: tuple[str, ...] = ("tlp", "recipients", "sharing_group", "users")
+GRADING_FIELDS: tuple[str, ...] = ("source", "information")
 JSON_FIELDS = {
     "member",
     *TOP_FIELDS,
@@ -99,94 +100,128 @@ def unknown_csv_columns(header: list[str]) -> list[str]:
     ]
 
 
-def _present(value: object) -> bool:
-    return not (value is None or (isinstance(value, str) and not value.strip()))
-
-
 def _split_list(value: str) -> list[str]:
     return [part.strip() for part in value.split("|") if part.strip()]
 
 
-def _json_cell(column: str, value: str, problems: list[FieldProblem]) -> Any:
-    try:
-        return json.loads(value)
-    except ValueError as error:
-        problems.append(FieldProblem(column, f"not valid JSON: {error}"))
-        return None
+class CsvLayout:
+    """How the columns of one CSV header map onto a report, worked out once per file."""
 
+    def __init__(self, header: list[str]) -> None:
+        columns = set(header)
+        self.top = [f for f in TOP_FIELDS if f in columns]
+        self.location = [f for f in LOCATION_FIELDS if f in columns]
+        groups: dict[int, list[tuple[str, str]]] = {}
+        for column in header:
+            attr = _SUBSTANCE_ATTRIBUTE.get(column)
+            if attr is not None:
+                groups.setdefault(1, []).append((attr, column))
+                continue
+            match = _SUFFIXED.match(column)
+            if match:
+                attr = _SUBSTANCE_ATTRIBUTE[match.group(1)]
+                groups.setdefault(int(match.group(2)), []).append((attr, column))
+        self.substances = [
+            ("substance" if number == 1 else f"substance_{number}", groups[number])
+            for number in sorted(groups)
+        ]
+        self.entities = [c for c in header if c in _ENTITY_COLUMNS]
+        self.json_substances = "substances" in columns
+        self.json_entities = "entities" in columns
+        self.marking = [c for c in MARKING_FIELDS if c in columns]
+        self.grading = "grading" in columns
+        self.member = "member" in columns
 
-def from_csv_fields(fields: Mapping[str, object]) -> tuple[ReportForm, list[FieldProblem]]:
-    """Build a report document from a flat CSV row; return it with the problems of its cells."""
-    cells = {k: v for k, v in fields.items() if isinstance(v, str) and _present(v)}
-    problems: list[FieldProblem] = []
-    doc: dict[str, Any] = {f: cells[f] for f in TOP_FIELDS if f in cells}
-    form = ReportForm(member=cells.get("member"), document=doc, from_csv=True)
+    def to_form(self, fields: Mapping[str, object]) -> tuple[ReportForm, list[FieldProblem]]:
+        """Build a report document from one row; return it with the problems of its cells."""
 
-    location = {f: cells[f] for f in LOCATION_FIELDS if f in cells}
-    if location:
-        doc["location"] = location
+        def cell(column: str) -> str | None:
+            value = fields.get(column)
+            return value if isinstance(value, str) and value and not value.isspace() else None
 
-    substances: list[Any] = []
-    if "substances" in cells:
-        parsed = _json_cell("substances", cells["substances"], problems)
-        if isinstance(parsed, list):
-            for item in parsed:
-                form.origins[f"substances[{len(substances)}]"] = "substances"
-                substances.append(item)
-        elif parsed is not None:
-            problems.append(FieldProblem("substances", "must be a JSON array"))
-    groups: dict[int, dict[str, str]] = {}
-    for column, value in cells.items():
-        attr = _SUBSTANCE_ATTRIBUTE.get(column)
-        if attr is not None:
-            groups.setdefault(1, {})[attr] = value
-            continue
-        match = _SUFFIXED.match(column)
-        if match:
-            groups.setdefault(int(match.group(2)), {})[_SUBSTANCE_ATTRIBUTE[match.group(1)]] = value
-    for number in sorted(groups):
-        form.origins[f"substances[{len(substances)}]"] = (
-            "substance" if number == 1 else f"substance_{number}"
+        problems: list[FieldProblem] = []
+        doc: dict[str, Any] = {}
+        for column in self.top:
+            value = cell(column)
+            if value is not None:
+                doc[column] = value
+        form = ReportForm(
+            member=cell("member") if self.member else None, document=doc, from_csv=True
         )
-        substances.append(groups[number])
-    if substances:
-        doc["substances"] = substances
+        location = {}
+        for column in self.location:
+            value = cell(column)
+            if value is not None:
+                location[column] = value
+        if location:
+            doc["location"] = location
 
-    entities: list[Any] = []
-    if "entities" in cells:
-        parsed = _json_cell("entities", cells["entities"], problems)
-        if isinstance(parsed, list):
-            for item in parsed:
-                form.origins[f"entities[{len(entities)}]"] = "entities"
-                entities.append(item)
-        elif parsed is not None:
-            problems.append(FieldProblem("entities", "must be a JSON array"))
-    for column in cells:
-        if column in _ENTITY_COLUMNS:
-            for value in _split_list(cells[column]):
+        substances: list[Any] = []
+        if self.json_substances:
+            self._json_items("substances", cell("substances"), substances, form, problems)
+        for origin, pairs in self.substances:
+            item = {}
+            for attr, column in pairs:
+                value = cell(column)
+                if value is not None:
+                    item[attr] = value
+            if item:
+                form.origins[f"substances[{len(substances)}]"] = origin
+                substances.append(item)
+        if substances:
+            doc["substances"] = substances
+
+        entities: list[Any] = []
+        if self.json_entities:
+            self._json_items("entities", cell("entities"), entities, form, problems)
+        for column in self.entities:
+            value = cell(column)
+            if value is None:
+                continue
+            for part in _split_list(value):
                 form.origins[f"entities[{len(entities)}]"] = column
-                entities.append({"type": column, "value": value})
-    if entities:
-        doc["entities"] = entities
+                entities.append({"type": column, "value": part})
+        if entities:
+            doc["entities"] = entities
 
-    marking: dict[str, Any] = {}
-    if "tlp" in cells:
-        marking["tlp"] = cells["tlp"]
-    for column in ("recipients", "users"):
-        if column in cells:
-            marking[column] = _split_list(cells[column])
-    if "sharing_group" in cells:
-        marking["sharing_group"] = cells["sharing_group"]
-    if marking:
-        marking.setdefault("tlp", "AMBER+STRICT")
-        doc["marking"] = marking
+        marking: dict[str, Any] = {}
+        for column in self.marking:
+            value = cell(column)
+            if value is not None:
+                marking[column] = _split_list(value) if column in ("recipients", "users") else value
+        if marking:
+            marking.setdefault("tlp", DEFAULT_MARKING.tlp.value)
+            doc["marking"] = marking
 
-    if "grading" in cells:
+        grading = cell("grading") if self.grading else None
+        if grading is not None:
+            try:
+                doc["grading"] = from_compact_grading(grading)
+            except ValueError as error:
+                problems.append(FieldProblem("grading", str(error)))
+        return form, problems
+
+    @staticmethod
+    def _json_items(
+        column: str,
+        value: str | None,
+        items: list[Any],
+        form: ReportForm,
+        problems: list[FieldProblem],
+    ) -> None:
+        if value is None:
+            return
         try:
-            doc["grading"] = from_compact_grading(cells["grading"])
+            parsed = json.loads(value)
         except ValueError as error:
-            problems.append(FieldProblem("grading", str(error)))
-    return form, problems
+            problems.append(FieldProblem(column, f"not valid JSON: {error}"))
+            return
+        if not isinstance(parsed, list):
+            problems.append(FieldProblem(column, "must be a JSON array"))
+            return
+        for item in parsed:
+            form.origins[f"{column}[{len(items)}]"] = column
+            items.append(item)
 
 
 def from_json_object(data: Mapping[str, object]) -> tuple[ReportForm, list[str]]:

@@ -41,7 +41,13 @@ def open_engine(url: str) -> Engine:
     if backend == "postgresql":
         if parsed.get_driver_name() != "psycopg":
             parsed = parsed.set(drivername="postgresql+psycopg")
-        return create_engine(parsed, pool_pre_ping=True)
+        # Bulk loads into young tables: plans cached while a table was empty (prepared statements,
+        # foreign-key checks) would scan it whole for every row; re-plan each time instead.
+        return create_engine(
+            parsed,
+            pool_pre_ping=True,
+            connect_args={"options": "-c plan_cache_mode=force_custom_plan"},
+        )
     raise ConfigurationError(f"unsupported database {backend!r}: use sqlite or postgresql")
 
 

@@ -14,23 +14,23 @@ from synthwatch.errors import NotFound
 from synthwatch.store import tables
 
 
-def _aware(moment: datetime | None) -> datetime | None:
+def _utc(moment: datetime) -> datetime:
     # SQLite hands back naive date-times; every stored time is UTC.
-    if moment is None or moment.tzinfo is not None:
-        return moment
-    return moment.replace(tzinfo=UTC)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def _utc_or_none(moment: datetime | None) -> datetime | None:
+    return None if moment is None else _utc(moment)
 
 
 def _to_api_key(row: Any) -> ApiKey:
-    created_at = _aware(row.created_at)
-    assert created_at is not None
     return ApiKey(
         key_id=row.key_id,
         member=row.member,
         role=Role(row.role),
-        created_at=created_at,
-        expires_at=_aware(row.expires_at),
-        revoked_at=_aware(row.revoked_at),
+        created_at=_utc(row.created_at),
+        expires_at=_utc_or_none(row.expires_at),
+        revoked_at=_utc_or_none(row.revoked_at),
     )
 
 

@@ -44,7 +44,9 @@ class SqlMemberRepository:
         return [Member(name=r.name, country=r.country, kind=MemberKind(r.kind)) for r in rows]
 
     def count(self) -> int:
-        return self._connection.execute(select(func.count()).select_from(tables.member)).scalar_one()
+        return self._connection.execute(
+            select(func.count()).select_from(tables.member)
+        ).scalar_one()
 
 
 class SqlSharingGroupRepository:

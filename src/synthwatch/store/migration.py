@@ -10,7 +10,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect
 
-from synthwatch.errors import SchemaOutdated
+from synthwatch.errors import DatabaseError, SchemaOutdated
 
 
 def _config() -> Config:
@@ -21,7 +21,8 @@ def _config() -> Config:
 
 def head_revision() -> str:
     head = ScriptDirectory.from_config(_config()).get_current_head()
-    assert head is not None, "the migrations folder has no revisions"
+    if head is None:
+        raise DatabaseError("this installation of synthwatch ships no schema migrations")
     return head
 
 

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, func, insert, select, update
+from pydantic import TypeAdapter
+from sqlalchemy import Connection, and_, bindparam, func, select, update
 
-from synthwatch.domain.report import Report, StoredReport, to_document
+from synthwatch.domain.report import EntityMention, Report, StoredReport
+from synthwatch.domain.substance import SubstanceMention
 from synthwatch.errors import NotFound
 from synthwatch.service.ports import CurrentVersion, ReportWrite
 from synthwatch.store import tables
+from synthwatch.store.bulk_insert import BulkInsert
 
 # SQLite allows 32,766 bound parameters; stay well below for IN lists.
 _IN_CHUNK = 500
@@ -21,35 +25,54 @@ def _day(moment: date | datetime) -> date:
     return moment.date() if isinstance(moment, datetime) else moment
 
 
-def to_version_row(write: ReportWrite, recorded_at: datetime) -> dict[str, Any]:
+VERSION_COLUMNS = (
+    "report_id", "version", "content_hash", "recorded_at", "kind", "observed_at", "observed_on",
+    "observed_until", "country", "subdivision", "place", "lat", "lon", "count", "narrative", "tlp",
+    "recipients", "sharing_group", "users", "grading_source", "grading_information", "substances",
+    "entities",
+)  # fmt: skip
+HEADER_COLUMNS = (
+    "id", "member_id", "external_id", "current_version", "content_hash", "created_at", "updated_at",
+)  # fmt: skip
+ENTITY_COLUMNS = ("report_id", "version", "position", "type", "normalized")
+
+_SUBSTANCES = TypeAdapter(tuple[SubstanceMention, ...])
+_ENTITIES = TypeAdapter(tuple[EntityMention, ...])
+
+
+def _iso(moment: date | datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat()
+
+
+def to_version_row(write: ReportWrite, recorded_at: datetime) -> tuple[Any, ...]:
+    """One `report_version` row, in VERSION_COLUMNS order."""
     report = write.report
-    doc = to_document(report)
-    location, marking = report.location, report.marking
-    return {
-        "report_id": write.report_id,
-        "version": write.version,
-        "content_hash": write.content_hash,
-        "recorded_at": recorded_at,
-        "kind": report.kind.value,
-        "observed_at": doc["observed_at"],
-        "observed_on": _day(report.observed_at),
-        "observed_until": doc.get("observed_until"),
-        "country": location.country,
-        "subdivision": location.subdivision,
-        "place": location.place,
-        "lat": location.lat,
-        "lon": location.lon,
-        "count": report.count,
-        "narrative": report.narrative,
-        "tlp": marking.tlp.value,
-        "recipients": list(marking.recipients),
-        "sharing_group": marking.sharing_group,
-        "users": list(marking.users),
-        "grading_source": report.grading.source.value if report.grading else None,
-        "grading_information": report.grading.information if report.grading else None,
-        "substances": doc.get("substances", []),
-        "entities": doc.get("entities", []),
-    }
+    location, marking, grading = report.location, report.marking, report.grading
+    return (
+        write.report_id,
+        write.version,
+        write.content_hash,
+        recorded_at,
+        report.kind.value,
+        report.observed_at.isoformat(),
+        _day(report.observed_at),
+        _iso(report.observed_until),
+        location.country,
+        location.subdivision,
+        location.place,
+        location.lat,
+        location.lon,
+        report.count,
+        report.narrative,
+        marking.tlp.value,
+        json.dumps(marking.recipients, ensure_ascii=False),
+        marking.sharing_group,
+        json.dumps(marking.users, ensure_ascii=False),
+        grading.source.value if grading else None,
+        grading.information if grading else None,
+        _SUBSTANCES.dump_json(report.substances, exclude_none=True).decode(),
+        _ENTITIES.dump_json(report.entities, exclude_none=True).decode(),
+    )
 
 
 def from_version_row(row: Any) -> Report:
@@ -113,23 +136,28 @@ class SqlReportRepository:
         for write in writes:
             latest[write.report_id] = write  # the last version of each report in this batch
         created = {w.report_id for w in writes if w.version == 1}
-        headers = [
-            {
-                "id": w.report_id,
-                "member_id": member_id,
-                "external_id": w.external_id,
-                "current_version": w.version,
-                "content_hash": w.content_hash,
-                "created_at": recorded_at,
-                "updated_at": recorded_at,
-            }
-            for w in latest.values()
-            if w.report_id in created
-        ]
-        if headers:
-            self._connection.execute(insert(tables.report), headers)
+        BulkInsert(self._connection, tables.report, HEADER_COLUMNS).execute(
+            [
+                (
+                    w.report_id,
+                    member_id,
+                    w.external_id,
+                    w.version,
+                    w.content_hash,
+                    recorded_at,
+                    recorded_at,
+                )
+                for w in latest.values()
+                if w.report_id in created
+            ]
+        )
         moved = [
-            {"b_id": w.report_id, "b_version": w.version, "b_hash": w.content_hash, "b_at": recorded_at}
+            {
+                "b_id": w.report_id,
+                "b_version": w.version,
+                "b_hash": w.content_hash,
+                "b_at": recorded_at,
+            }
             for w in latest.values()
             if w.report_id not in created
         ]
@@ -145,22 +173,16 @@ class SqlReportRepository:
                 ),
                 moved,
             )
-        self._connection.execute(
-            insert(tables.report_version), [to_version_row(w, recorded_at) for w in writes]
+        BulkInsert(self._connection, tables.report_version, VERSION_COLUMNS).execute(
+            [to_version_row(w, recorded_at) for w in writes]
         )
-        entities = [
-            {
-                "report_id": w.report_id,
-                "version": w.version,
-                "position": position,
-                "type": entity.type.value,
-                "normalized": entity.normalized,
-            }
-            for w in writes
-            for position, entity in enumerate(w.report.entities)
-        ]
-        if entities:
-            self._connection.execute(insert(tables.report_entity), entities)
+        BulkInsert(self._connection, tables.report_entity, ENTITY_COLUMNS).execute(
+            [
+                (w.report_id, w.version, position, entity.type.value, entity.normalized)
+                for w in writes
+                for position, entity in enumerate(w.report.entities)
+            ]
+        )
 
     def _select_versions(self) -> Any:
         r, v, m = tables.report, tables.report_version, tables.member

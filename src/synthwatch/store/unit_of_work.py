@@ -35,6 +35,11 @@ class MemberIds:
 class SqlUnitOfWork:
     """A transaction: repositories add and query; `commit` makes it all stick, or nothing does."""
 
+    members: SqlMemberRepository
+    groups: SqlSharingGroupRepository
+    keys: SqlApiKeyRepository
+    reports: SqlReportRepository
+
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
 

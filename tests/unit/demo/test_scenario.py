@@ -94,7 +94,7 @@ def test_members_are_trilateral_and_valid() -> None:
     for member in DEMO_MEMBERS:
         assert pycountry.countries.get(alpha_2=member.country) is not None
     assert set(OWNER_KIND) <= set(names)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="unknown member kind"):
         DemoMember("Nobody", "US", "astrologer")
 
 
@@ -135,7 +135,7 @@ def test_order_is_stable_and_limit_caps_each_source() -> None:
     assert first == list(demo_reports(limit_per_source=5))
     assert Counter(owner for owner, _ in first) == dict.fromkeys(OWNER_KIND, 5)
     assert list(demo_reports(limit_per_source=0)) == []
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="limit_per_source"):
         list(demo_reports(limit_per_source=-1))
 
 
@@ -144,9 +144,7 @@ def test_vsrr_one_report_per_published_value(reports: list[tuple[str, Report]]) 
     published = [row for row in rows if row["data_value"].strip()]
     overdose = _of(reports, "overdose")
     assert len(overdose) == len(published) < len(rows)
-    assert sum(r["count"] for r in overdose) == sum(
-        int(row["data_value"]) for row in published
-    )
+    assert sum(r["count"] for r in overdose) == sum(int(row["data_value"]) for row in published)
     by_id = {r["external_id"]: r for r in overdose}
     texas = by_id["vsrr:t40.4:TX:2021-01"]
     assert texas["count"] == 1083  # README spot check
@@ -158,9 +156,7 @@ def test_vsrr_one_report_per_published_value(reports: list[tuple[str, Report]]) 
     assert by_id["vsrr:t40.4:TX:2019-01"]["count"] == 318
     leap = by_id["vsrr:t40.4:TX:2020-02"]
     assert (leap["observed_at"], leap["observed_until"]) == ("2019-03-01", "2020-02-29")
-    puerto_rico = next(
-        r for r in overdose if r["external_id"].startswith("vsrr:t40.4:PR:")
-    )
+    puerto_rico = next(r for r in overdose if r["external_id"].startswith("vsrr:t40.4:PR:"))
     assert puerto_rico["location"]["country"] == "PR"
     assert "subdivision" not in puerto_rico["location"]
 
@@ -198,10 +194,7 @@ def test_cbp_fentanyl_pounds_match_readme_check(
     expected[2025] = 12027
     pounds: Counter[int] = Counter()
     for r in _of(reports, "seizure"):
-        if (
-            r["external_id"].startswith("cbp:amo:")
-            or r["substances"][0]["text"] != "Fentanyl"
-        ):
+        if r["external_id"].startswith("cbp:amo:") or r["substances"][0]["text"] != "Fentanyl":
             continue
         start = date.fromisoformat(r["observed_at"])
         fiscal_year = start.year + 1 if start.month >= 10 else start.year
@@ -236,12 +229,8 @@ def test_every_cbp_location_is_mapped() -> None:
         for name in BUNDLED["cbp_drug_seizures"][1:]
         for row in _csv("cbp_drug_seizures", name)
     }
-    assert seen - set(CBP_LOCATIONS) == set(), (
-        "new CBP location: add it to CBP_LOCATIONS"
-    )
-    assert set(CBP_LOCATIONS) - seen == set(), (
-        "CBP_LOCATIONS names a location not in the data"
-    )
+    assert seen - set(CBP_LOCATIONS) == set(), "new CBP location: add it to CBP_LOCATIONS"
+    assert set(CBP_LOCATIONS) - seen == set(), "CBP_LOCATIONS names a location not in the data"
     assert CBP_LOCATIONS["EL PASO FIELD OFFICE"] == ("US", "US-TX")
     assert CBP_LOCATIONS["TUCSON SECTOR"] == ("US", "US-AZ")
     assert CBP_LOCATIONS["SAN DIEGO FIELD OFFICE"] == ("US", "US-CA")
@@ -267,6 +256,4 @@ def test_bundled_files_are_identical_to_shared_data() -> None:
     for folder, names in BUNDLED.items():
         for name in names:
             bundled = Path(str(_bundled_file(folder, name)))
-            assert filecmp.cmp(bundled, shared / folder / name, shallow=False), (
-                f"{folder}/{name}"
-            )
+            assert filecmp.cmp(bundled, shared / folder / name, shallow=False), f"{folder}/{name}"

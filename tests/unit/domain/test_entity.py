@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -30,9 +31,8 @@ from synthwatch.domain.entity import (
 
 
 def _rejects(entity_type: EntityType, value: str, reason: str, region: str | None = None) -> None:
-    with pytest.raises(ValueError) as caught:
+    with pytest.raises(ValueError, match=re.escape(reason)):
         normalize_entity_value(entity_type, value, default_region=region)
-    assert reason in str(caught.value)
 
 
 def _corrupt(text: str, index: int) -> str:
@@ -133,8 +133,16 @@ def test_email_domain_is_idna_encoded() -> None:
 
 @pytest.mark.parametrize(
     "value",
-    ["juan", "juan@example@com", "@example.com", "juan@", "juan perez@example.com", "a..b@x.com",
-     ".a@x.com", "a,b@x.com"],
+    [
+        "juan",
+        "juan@example@com",
+        "@example.com",
+        "juan@",
+        "juan perez@example.com",
+        "a..b@x.com",
+        ".a@x.com",
+        "a,b@x.com",
+    ],
 )
 def test_email_rejects_non_addresses(value: str) -> None:
     _rejects(EntityType.EMAIL, value, "not an e-mail address")
@@ -317,7 +325,9 @@ def test_ethereum_eip55(address: str) -> None:
 
 
 def test_ethereum_wrong_length() -> None:
-    _rejects(EntityType.WALLET, "0x5aaeb6053f3e94c9b9a09f33669435e7ef1bea", "not an ethereum address")
+    _rejects(
+        EntityType.WALLET, "0x5aaeb6053f3e94c9b9a09f33669435e7ef1bea", "not an ethereum address"
+    )
     _rejects(EntityType.WALLET, "0x" + "ab" * 32, "not an ethereum address")  # a tx hash
 
 
@@ -372,7 +382,10 @@ def test_bech32_invalid_vectors(address: str, reason: str) -> None:
 
 
 def test_other_wallets_and_rejections() -> None:
-    monero = "44AFFq5kSiGBoZ4NMDwYtN18obc8AemS33DBLWs3H7otXft3XjrpDtQGv7SqSsaBYBb98uNbr2VBBEt7f2wfn3RVGQBEP3A"
+    monero = (
+        "44AFFq5kSiGBoZ4NMDwYtN18obc8AemS33DBLWs3H7otXft3XjrpDtQGv7SqSsaBYBb98uNbr2VBBEt7f2wfn3RV"
+        "GQBEP3A"
+    )
     assert normalize_wallet(monero) == monero
     _rejects(EntityType.WALLET, "1A1zP1eP5QGefi2D MPTfTL5SLmv7DivfNa", "contains whitespace")
     _rejects(EntityType.WALLET, "short123", "not a wallet address")
@@ -470,7 +483,8 @@ def test_only_value_error_on_arbitrary_text(
         key = normalize_entity_value(entity_type, value, default_region=region)
     except ValueError:
         return
-    assert key and len(key) <= 1000
+    assert key
+    assert len(key) <= 1000
     assert key == key.strip()
 
 
@@ -486,9 +500,37 @@ _IDEMPOTENT = [
 ]
 _WORDY = st.lists(
     st.sampled_from(
-        ["Acme", "S.A.", "de", "C.V.", "Co.,", "Ltd", "y", "&", "the", "ООО", "Dr.", "Pérez",
-         "Juan,", "N°", "#12", "Av.", "south", "n", "c", "p", "s", "a", "有限公司", "@", ".com",
-         "x", "Straße", "A/S", "L.L.C."]
+        [
+            "Acme",
+            "S.A.",
+            "de",
+            "C.V.",
+            "Co.,",
+            "Ltd",
+            "y",
+            "&",
+            "the",
+            "ООО",
+            "Dr.",
+            "Pérez",
+            "Juan,",
+            "N°",
+            "#12",
+            "Av.",
+            "south",
+            "n",
+            "c",
+            "p",
+            "s",
+            "a",
+            "有限公司",
+            "@",
+            ".com",
+            "x",
+            "Straße",
+            "A/S",
+            "L.L.C.",
+        ]
     )
     | st.text(max_size=8),
     max_size=6,

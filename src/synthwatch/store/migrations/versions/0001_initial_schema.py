@@ -79,9 +79,7 @@ def upgrade() -> None:
             ["member_id"], ["member.id"], name=op.f("fk_report_member_id_member")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_report")),
-        sa.UniqueConstraint(
-            "member_id", "external_id", name="uq_report_member_external_id"
-        ),
+        sa.UniqueConstraint("member_id", "external_id", name="uq_report_member_external_id"),
     )
     op.create_table(
         "sharing_group_member",
@@ -97,9 +95,7 @@ def upgrade() -> None:
             ["member.id"],
             name=op.f("fk_sharing_group_member_member_id_member"),
         ),
-        sa.PrimaryKeyConstraint(
-            "group_id", "member_id", name=op.f("pk_sharing_group_member")
-        ),
+        sa.PrimaryKeyConstraint("group_id", "member_id", name=op.f("pk_sharing_group_member")),
     )
     op.create_table(
         "report_version",
@@ -152,9 +148,7 @@ def upgrade() -> None:
             ["report_version.report_id", "report_version.version"],
             name="fk_report_entity_report_version",
         ),
-        sa.PrimaryKeyConstraint(
-            "report_id", "version", "position", name=op.f("pk_report_entity")
-        ),
+        sa.PrimaryKeyConstraint("report_id", "version", "position", name=op.f("pk_report_entity")),
     )
     with op.batch_alter_table("report_entity", schema=None) as batch_op:
         batch_op.create_index(
