@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from synthwatch.cli.app import main
+from synthwatch.service import admin
 from synthwatch.store.unit_of_work import SqlUnitOfWorkFactory
 from tests.factories import MEMBER, OTHER_MEMBER, add_members, report_document
 
@@ -315,3 +316,14 @@ def test_an_unknown_member_option_is_refused_before_reading(node: Node, tmp_path
     )
     assert code == 1 and "unknown member 'Nobody'" in err
     assert node.reports() == 0
+
+
+@pytest.mark.parametrize(("name", "reports"), [("reports.csv", 7), ("reports.jsonl", 2)])
+def test_the_readme_example_files_load_without_a_rejection(
+    node: Node, name: str, reports: int
+) -> None:
+    admin.create_sharing_group(node.store, "Trilateral", [MEMBER, OTHER_MEMBER])
+    path = Path(__file__).resolve().parents[2] / "examples" / name
+    code, summary, err = node.ingest(path)
+    assert code == 0, err
+    assert summary == {"stored": reports, "unchanged": 0, "updated": 0, "rejected": 0}
