@@ -11,7 +11,7 @@ import pytest
 
 from synthwatch.cli.app import main
 from synthwatch.service import admin
-from synthwatch.store.unit_of_work import SqlUnitOfWorkFactory
+from synthwatch.store.unit_of_work import SqlUnitOfWorkFactory, open_store
 from tests.factories import MEMBER, OTHER_MEMBER, add_members, report_document
 
 COLUMNS = "external_id kind observed_at country subdivision substance quantity unit phone company tlp recipients"
@@ -327,3 +327,65 @@ def test_the_readme_example_files_load_without_a_rejection(
     code, summary, err = node.ingest(path)
     assert code == 0, err
     assert summary == {"stored": reports, "unchanged": 0, "updated": 0, "rejected": 0}
+
+
+def test_the_rejects_file_may_not_be_the_input(node: Node, tmp_path: Path) -> None:
+    path = write(tmp_path / "a.csv", f"{HEADER}\n{GOOD_ROW}\n")
+    before = path.read_bytes()
+    code, _, err = node.ingest(path, "--rejects", str(path))
+    assert code == 2
+    assert "must not be the input file" in err
+    assert path.read_bytes() == before
+    assert node.reports() == 0
+
+
+@pytest.mark.parametrize(
+    ("encoding", "message"), [("klingon", "unknown encoding"), ("utf-16", "UTF-8")]
+)
+def test_an_unusable_encoding_is_a_usage_error(
+    node: Node, tmp_path: Path, encoding: str, message: str
+) -> None:
+    code, _, err = node.ingest(
+        write(tmp_path / "a.csv", f"{HEADER}\n{GOOD_ROW}\n"), "--encoding", encoding
+    )
+    assert code == 2
+    assert message in err
+
+
+def test_a_database_failure_mid_load_keeps_committed_batches_and_says_what_was_stored(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # SQLite only: a trigger makes the database refuse one row, as a full disk or a dropped
+    # connection would refuse a batch.
+    url = f"sqlite:///{tmp_path}/fail.db"
+    node_store = open_store(url)
+    add_members(node_store)
+    with node_store.engine.begin() as connection:
+        connection.exec_driver_sql(
+            "CREATE TRIGGER refuse BEFORE INSERT ON report WHEN NEW.external_id = 'S-0005' "
+            "BEGIN SELECT RAISE(ABORT, 'disk full (simulated)'); END"
+        )
+    rows = [GOOD_ROW.replace("S-1", f"S-{i:04d}") for i in range(1, 11)]
+    path = write(tmp_path / "a.csv", HEADER + "\n" + "\n".join(rows) + "\n")
+    node = Node(node_store, url, tmp_path, capsys)
+    code, summary, err = node.ingest(path, "--batch-size", "2")
+    assert code == 1
+    assert summary == {}, "a failed load prints no success summary"
+    assert "disk full (simulated)" in err
+    assert "stored 4, updated 0, unchanged 0" in err
+    assert "Traceback" not in err
+    assert node.reports() == 4  # batches 1-2 committed, batch 3 (S-0005, S-0006) not at all
+    with node_store.engine.begin() as connection:
+        connection.exec_driver_sql("DROP TRIGGER refuse")
+    code, summary, err = node.ingest(path, "--batch-size", "2")
+    assert (code, summary) == (0, {"stored": 6, "unchanged": 4, "updated": 0, "rejected": 0}), err
+
+
+def test_an_unreachable_database_is_a_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["--database-url", "postgresql://nobody@127.0.0.1:1/none", "admin", "list-members"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "cannot use the database at postgresql+psycopg://nobody@127.0.0.1:1/none" in err
+    assert "Traceback" not in err

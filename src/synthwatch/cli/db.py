@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import typer
+from sqlalchemy.exc import SQLAlchemyError
 
 from synthwatch.cli.state import CliState
 from synthwatch.store.database import open_engine
 from synthwatch.store.migration import upgrade_schema
+from synthwatch.store.unit_of_work import to_database_error
 
 app = typer.Typer(help="Manage the node's database.", no_args_is_help=True)
 
@@ -16,7 +18,10 @@ def upgrade(ctx: typer.Context) -> None:
     """Apply every pending schema migration."""
     state: CliState = ctx.obj
     engine = open_engine(state.settings.resolved_database_url())
-    before, after = upgrade_schema(engine)
+    try:
+        before, after = upgrade_schema(engine)
+    except SQLAlchemyError as error:
+        raise to_database_error(error) from None
     if before == after:
         typer.echo(f"database already at revision {after}")
     else:

@@ -12,7 +12,7 @@ import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 
 from synthwatch.cli.state import CliState
-from synthwatch.errors import EmptyInput, InputFileError
+from synthwatch.errors import DatabaseError, EmptyInput, InputFileError
 from synthwatch.service.ingest import DEFAULT_BATCH_SIZE, IngestWarning, Rejection, ReportIngest
 from synthwatch.service.record import RecordFormat, RecordReader, detect_format
 from synthwatch.service.rejects import RejectsWriter
@@ -30,6 +30,13 @@ def _open_input(path: str, stack: ExitStack) -> tuple[BinaryIO, str, int | None]
     except OSError:
         size = None
     return stream, path, size
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.exists() and b.exists() and a.samefile(b)
+    except OSError:
+        return False
 
 
 def _head(stream: BinaryIO) -> bytes:
@@ -81,10 +88,17 @@ def ingest(
     with ExitStack() as stack:
         stream, name, size = _open_input(file, stack)
         fmt = file_format or detect_format(name, _head(stream))
-        reader = RecordReader(stream, fmt=fmt, encoding=encoding)
+        try:
+            reader = RecordReader(stream, fmt=fmt, encoding=encoding)
+        except ValueError as error:  # an encoding Python does not know, or one we cannot split
+            raise typer.BadParameter(str(error), param_hint="--encoding") from None
         rejects_out: TextIO | None = None
         writer: RejectsWriter | None = None
         if rejects is not None:
+            if file != "-" and _same_file(rejects, Path(file)):
+                raise typer.BadParameter(
+                    "must not be the input file (it would be overwritten)", param_hint="--rejects"
+                )
             try:
                 rejects_out = stack.enter_context(rejects.open("w", encoding="utf-8", newline=""))
             except OSError as error:
@@ -131,6 +145,13 @@ def ingest(
             summary = job.run(reader, fmt)
         except EmptyInput as error:
             raise EmptyInput(f"{name}:1: {error}") from None
+        except DatabaseError as error:
+            done = job.summary
+            raise DatabaseError(
+                f"{error}\nstored before the failure (committed): stored {done.stored}, updated "
+                f"{done.updated}, unchanged {done.unchanged}; the batch in flight was not stored — "
+                "run the same command again to finish the load"
+            ) from None
         if writer is not None:
             writer.write_header(reader.header)
     if as_json:

@@ -5,9 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from synthwatch.settings import Settings
-from synthwatch.store.database import open_engine
-from synthwatch.store.migration import ensure_schema
-from synthwatch.store.unit_of_work import SqlUnitOfWorkFactory
+from synthwatch.store.unit_of_work import SqlUnitOfWorkFactory, open_store
 
 
 @dataclass(slots=True)
@@ -18,7 +16,5 @@ class CliState:
     def store(self, *, database_url: str | None = None) -> SqlUnitOfWorkFactory:
         """Open the node's database, creating its schema if it is empty."""
         if self._store is None:
-            engine = open_engine(database_url or self.settings.resolved_database_url())
-            ensure_schema(engine)
-            self._store = SqlUnitOfWorkFactory(engine)
+            self._store = open_store(database_url or self.settings.resolved_database_url())
         return self._store

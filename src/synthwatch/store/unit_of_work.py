@@ -5,12 +5,21 @@ from __future__ import annotations
 from types import TracebackType
 
 from sqlalchemy import Connection, Engine, select
+from sqlalchemy.exc import SQLAlchemyError
 
-from synthwatch.errors import NotFound
+from synthwatch.errors import DatabaseError, NotFound
 from synthwatch.store import tables
+from synthwatch.store.database import open_engine
 from synthwatch.store.key_repository import SqlApiKeyRepository
 from synthwatch.store.member_repository import SqlMemberRepository, SqlSharingGroupRepository
+from synthwatch.store.migration import ensure_schema
 from synthwatch.store.report_repository import SqlReportRepository
+
+
+def to_database_error(error: SQLAlchemyError) -> DatabaseError:
+    """Say what went wrong in the database without a traceback; nothing of the transaction stayed."""
+    detail = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+    return DatabaseError(f"database error ({type(error).__name__}): {detail}")
 
 
 class MemberIds:
@@ -44,8 +53,11 @@ class SqlUnitOfWork:
         self._engine = engine
 
     def __enter__(self) -> SqlUnitOfWork:
-        self._connection = self._engine.connect()
-        self._transaction = self._connection.begin()
+        try:
+            self._connection = self._engine.connect()
+            self._transaction = self._connection.begin()
+        except SQLAlchemyError as error:
+            raise to_database_error(error) from error
         member_ids = MemberIds(self._connection)
         self.members = SqlMemberRepository(self._connection)
         self.groups = SqlSharingGroupRepository(self._connection, member_ids)
@@ -62,11 +74,18 @@ class SqlUnitOfWork:
         try:
             if self._transaction.is_active:
                 self._transaction.rollback()
+        except SQLAlchemyError:
+            pass  # the connection is gone; the transaction died with it
         finally:
             self._connection.close()
+        if isinstance(exc, SQLAlchemyError):
+            raise to_database_error(exc) from exc
 
     def commit(self) -> None:
-        self._transaction.commit()
+        try:
+            self._transaction.commit()
+        except SQLAlchemyError as error:
+            raise to_database_error(error) from error
 
 
 class SqlUnitOfWorkFactory:
@@ -77,3 +96,22 @@ class SqlUnitOfWorkFactory:
 
     def __call__(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.engine)
+
+
+def open_store(url: str) -> SqlUnitOfWorkFactory:
+    """Open the database at `url`, creating the schema in an empty one.
+
+    Raises:
+        ConfigurationError: the URL is not one we can use.
+        DatabaseError: the database cannot be reached, or its schema is outdated.
+    """
+    engine = open_engine(url)
+    try:
+        ensure_schema(engine)
+    except SQLAlchemyError as error:
+        engine.dispose()
+        where = engine.url.render_as_string(hide_password=True)
+        raise DatabaseError(
+            f"cannot use the database at {where}: {to_database_error(error)}"
+        ) from None
+    return SqlUnitOfWorkFactory(engine)
