@@ -191,3 +191,38 @@ def test_demo_builds_the_node_from_bundled_data_and_a_second_run_adds_nothing(
     members = json.loads(synthwatch(url, "admin", "list-members", "--json").stdout)
     assert {m["country"] for m in members} >= {"US", "MX", "CA"}
     assert count(url, "report") == 34724
+
+
+def test_a_terminal_gets_a_progress_bar_and_the_summary(tmp_path: Path) -> None:
+    import pty
+
+    url = f"sqlite:///{tmp_path}/tty.db"
+    synthwatch(url, "admin", "create-member", MEMBER, "--country", "MX", "--kind", "customs")
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+    from report_file import write_report_file
+
+    path = tmp_path / "r.csv"
+    write_report_file(path, 5000)
+    command = [
+        sys.executable,
+        "-m",
+        "synthwatch",
+        "--database-url",
+        url,
+        "ingest",
+        str(path),
+        "--member",
+        MEMBER,
+    ]
+    output = bytearray()
+
+    def read(fd: int) -> bytes:
+        data = os.read(fd, 65536)
+        output.extend(data)
+        return data
+
+    status = pty.spawn(command, read)
+    text_out = output.decode(errors="replace")
+    assert os.waitstatus_to_exitcode(status) == 0, text_out
+    assert "loading" in text_out  # the progress bar's label, drawn on the terminal
+    assert "stored 5000, updated 0, unchanged 0, rejected 0" in text_out

@@ -170,22 +170,23 @@ def test_every_bad_row_is_located_rejected_with_its_reason_and_good_rows_still_s
         "S-10,seizure,2026-01-02,MX,,fentanyl,1,kg,,,PURPLE,,",  # 10 bad tlp
         "S-11,seizure,2026-01-02,MX,,fentanyl,1,kg,,,AMBER,Nobody Agency,",  # 11 unknown recipient
         "S-12,seizure,2026-01-02,MX,,fentanyl,1,kg,not-a-phone,,,,",  # 12 bad phone
+        "S-13,seizure,2026-01-02,MX,,fentanyl,1,kg,,,,,,-3",  # 13 negative count
     ]
-    path = write(tmp_path / "bad.csv", HEADER + "\n" + "\n".join(rows) + "\n")
+    path = write(tmp_path / "bad.csv", HEADER + ",count\n" + "\n".join(rows) + "\n")
     rejects = tmp_path / "rejects.csv"
     code, summary, err = node.ingest(path, "--rejects", str(rejects))
     assert code == 1
-    assert summary == {"stored": 1, "unchanged": 0, "updated": 0, "rejected": 10}
+    assert summary == {"stored": 1, "unchanged": 0, "updated": 0, "rejected": 11}
     expected = {
         3: "country:", 4: "subdivision:", 5: "observed_at:", 6: "observed_at:", 7: "quantity:",
-        8: "external_id:", 9: "kind:", 10: "tlp:", 11: "recipients:", 12: "phone:",
+        8: "external_id:", 9: "kind:", 10: "tlp:", 11: "recipients:", 12: "phone:", 13: "count:",
     }  # fmt: skip
     for line, field in expected.items():
         assert f"bad.csv:{line}: {field}" in err, (line, err)
     with rejects.open(newline="", encoding="utf-8") as handle:
         rejected = list(csv.DictReader(handle))
     assert [r["external_id"] for r in rejected] == [
-        "S-3", "S-4", "S-5", "S-6", "S-7", "", "S-9", "S-10", "S-11", "S-12",
+        "S-3", "S-4", "S-5", "S-6", "S-7", "", "S-9", "S-10", "S-11", "S-12", "S-13",
     ]  # fmt: skip
     assert all(r["reject_reason"] for r in rejected)
     assert node.reports() == 1

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import secrets
+import time
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from functools import lru_cache
@@ -226,6 +228,19 @@ class StoredReport(BaseModel):
     version: int
     recorded_at: datetime
     report: Report
+
+
+def new_report_id() -> str:
+    """A fresh report id: a UUID version 7 (RFC 9562) in hex, ordered by creation time.
+
+    Time order keeps the database's primary-key indexes appending instead of splitting pages at
+    random, which random (version 4) ids do as a table grows to millions of reports.
+    """
+    millis = time.time_ns() // 1_000_000
+    value = (millis & (2**48 - 1)) << 80 | secrets.randbits(80)
+    value = (value & ~(0xF << 76)) | (0x7 << 76)  # version 7
+    value = (value & ~(0x3 << 62)) | (0x2 << 62)  # RFC 9562 variant
+    return f"{value:032x}"
 
 
 def to_field_path(loc: tuple[int | str, ...]) -> str | None:

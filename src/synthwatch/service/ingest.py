@@ -8,13 +8,12 @@ to the summary only after their batch is committed, so nothing is acknowledged t
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from synthwatch.domain.report import Report, parse_report, to_content_hash
+from synthwatch.domain.report import Report, new_report_id, parse_report, to_content_hash
 from synthwatch.errors import EmptyInput, FieldProblem, InvalidReport, NotFound
 from synthwatch.service.ports import CurrentVersion, ReportWrite, UnitOfWorkFactory
 from synthwatch.service.record import Record, RecordFormat, RecordProblem
@@ -87,11 +86,6 @@ class _Pending:
     content_hash: str
 
 
-@dataclass(slots=True)
-class _Batch:
-    rows: list[_Pending] = field(default_factory=list)
-
-
 def _noop(_: Any) -> None:
     return None
 
@@ -136,7 +130,7 @@ class ReportIngest:
                 f"unknown member {self._member!r}: create it with `synthwatch admin create-member`"
             )
         self._members, self._groups = members, groups
-        batch = _Batch()
+        batch: list[_Pending] = []
         layout: CsvLayout | None = None
         for item in reader:
             self.rows_read += 1
@@ -149,10 +143,10 @@ class ReportIngest:
                 continue
             pending = self._validate(item, layout)
             if pending is not None:
-                batch.rows.append(pending)
-                if len(batch.rows) >= self._batch_size:
+                batch.append(pending)
+                if len(batch) >= self._batch_size:
                     self._flush(batch)
-                    batch = _Batch()
+                    batch = []
                     self._on_progress(reader.bytes_read)
         for warning in reader.warnings:
             self._on_warning(IngestWarning(warning.line, warning.reason))
@@ -228,14 +222,14 @@ class ReportIngest:
             )
         return problems
 
-    def _flush(self, batch: _Batch) -> None:
-        if not batch.rows:
+    def _flush(self, batch: list[_Pending]) -> None:
+        if not batch:
             return
         counts = IngestSummary()
         recorded_at = self._clock()
         with self._uow_factory() as uow:
             by_member: dict[str, list[_Pending]] = {}
-            for row in batch.rows:
+            for row in batch:
                 by_member.setdefault(row.member, []).append(row)
             for member, rows in by_member.items():
                 state: dict[str, CurrentVersion] = uow.reports.current_versions(
@@ -259,7 +253,7 @@ class ReportIngest:
                         counts.unchanged += 1
                         continue
                     if current is None:
-                        report_id, version = uuid.uuid4().hex, 1
+                        report_id, version = new_report_id(), 1
                         counts.stored += 1
                     else:
                         report_id, version = current.report_id, current.version + 1

@@ -162,3 +162,18 @@ def test_reports_are_immutable() -> None:
         report.count = 5  # type: ignore[misc]
     assert isinstance(report, Report)
     assert report.kind is ReportKind.LAB_IDENTIFICATION
+
+
+def test_report_ids_are_uuid7_and_ordered_by_creation_time() -> None:
+    import time
+    import uuid
+
+    from synthwatch.domain.report import new_report_id
+
+    first = new_report_id()
+    time.sleep(0.002)
+    second = new_report_id()
+    parsed = uuid.UUID(first)
+    assert (parsed.version, parsed.variant) == (7, uuid.RFC_4122)
+    assert first < second
+    assert len({new_report_id() for _ in range(10_000)}) == 10_000
