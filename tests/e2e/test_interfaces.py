@@ -20,6 +20,7 @@ DOCUMENTED = {
     ("admin", "create-key"): {"--member", "--role"},
     ("admin", "list-members"): set(),
     ("ingest",): {"--member", "--rejects", "--json"},
+    ("export",): {"--member", "--output"},
 }
 
 
@@ -55,7 +56,7 @@ def test_readme_names_only_commands_that_exist() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     root = typer.main.get_command(app)
     assert isinstance(root, typer.core.TyperGroup)
-    for words in re.findall(r"`(?:synthwatch )?((?:admin|db) [a-z-]+|ingest|demo)\b", readme):
+    for words in re.findall(r"`(?:synthwatch )?((?:admin|db) [a-z-]+|ingest|export|demo)\b", readme):
         path = tuple(words.split())
         _command(path)  # raises KeyError for a command the README invents
 

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import csv
 import json
+import uuid
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from synthwatch.cli.app import main
+from synthwatch.domain.report import parse_report
 from synthwatch.service import admin
 from synthwatch.store.unit_of_work import SqlUnitOfWorkFactory, open_store
 from tests.factories import MEMBER, OTHER_MEMBER, add_members, report_document
+from tests.strategies import report_documents
 
 COLUMNS = "external_id kind observed_at country subdivision substance quantity unit phone company tlp recipients"
 HEADER = ",".join([*COLUMNS.split(), "narrative"])
@@ -390,3 +395,42 @@ def test_an_unreachable_database_is_a_clear_error(
     assert code == 1
     assert "cannot use the database at postgresql+psycopg://nobody@127.0.0.1:1/none" in err
     assert "Traceback" not in err
+
+
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(documents=st.lists(report_documents(), min_size=1, max_size=8))
+def test_any_valid_reports_come_back_exactly_from_ingest_and_export(
+    node: Node, tmp_path: Path, documents: list[dict[str, Any]]
+) -> None:
+    batch = uuid.uuid4().hex[:8]  # the node lives across examples; keep ids apart
+    documents = [{**d, "external_id": f"{batch}-{i}"} for i, d in enumerate(documents)]
+    path = write(tmp_path / f"{batch}.jsonl", "\n".join(json.dumps(d) for d in documents) + "\n")
+    code, summary, err = node.ingest(path)
+    assert (code, summary["stored"]) == (0, len(documents)), err
+    exported = tmp_path / f"{batch}-out.jsonl"
+    assert (
+        main(["--database-url", node.url, "export", "--member", MEMBER, "--output", str(exported)])
+        == 0
+    )
+    back = {
+        r.external_id: r
+        for r in (
+            parse_report(json.loads(line))
+            for line in exported.read_text(encoding="utf-8").splitlines()
+        )
+    }
+    for document in documents:
+        assert back[document["external_id"]] == parse_report(document)
+    code, summary, _ = node.ingest(exported)
+    assert (
+        summary["stored"] == 0 and summary["updated"] == 0
+    )  # loading the export again adds nothing
+
+
+def test_export_of_an_unknown_member_is_refused(
+    node: Node, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--database-url", node.url, "export", "--member", "Nobody"]) == 1
+    assert "unknown member 'Nobody'" in capsys.readouterr().err

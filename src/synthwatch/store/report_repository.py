@@ -235,6 +235,17 @@ class SqlReportRepository:
             raise NotFound(f"no report {report_id!r}")
         return stored
 
+    def page(self, member: str, after: str | None, limit: int) -> list[StoredReport]:
+        """The current versions of a member's reports with ids after `after`, in id order."""
+        r, v = tables.report, tables.report_version
+        query = self._select_versions().where(
+            r.c.member_id == self._member_ids(member), v.c.version == r.c.current_version
+        )
+        if after is not None:
+            query = query.where(r.c.id > after)
+        rows = self._connection.execute(query.order_by(r.c.id).limit(limit))
+        return [self._to_stored(row) for row in rows]
+
     def count(self, member: str | None = None) -> int:
         query = select(func.count()).select_from(tables.report)
         if member is not None:

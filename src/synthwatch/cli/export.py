@@ -1,0 +1,39 @@
+"""`synthwatch export`: a member's reports as JSON Lines, ready to load again."""
+
+from __future__ import annotations
+
+import json
+import sys
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Annotated, TextIO
+
+import typer
+
+from synthwatch.cli.state import CliState
+from synthwatch.domain.report import to_document
+from synthwatch.errors import InputFileError
+from synthwatch.service.export import iter_member_reports
+
+
+def export(
+    ctx: typer.Context,
+    member: Annotated[str, typer.Option("--member", help="The member whose reports to export.")],
+    output: Annotated[
+        Path | None, typer.Option("--output", help="Write here instead of standard output.")
+    ] = None,
+) -> None:
+    """Write a member's current reports as JSON Lines; `synthwatch ingest` loads them unchanged."""
+    state: CliState = ctx.obj
+    with ExitStack() as stack:
+        out: TextIO = sys.stdout
+        if output is not None:
+            try:
+                out = stack.enter_context(output.open("w", encoding="utf-8"))
+            except OSError as error:
+                raise InputFileError(f"{output}: cannot write: {error.strerror}") from None
+        count = 0
+        for stored in iter_member_reports(state.store(), member):
+            out.write(json.dumps(to_document(stored.report), ensure_ascii=False) + "\n")
+            count += 1
+    typer.echo(f"exported {count} reports of {member!r}", err=True)
