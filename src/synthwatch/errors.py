@@ -7,6 +7,8 @@
     │   └── EmptyInput              a file with nothing in it
     ├── NotFound                    a member, key, report ... that does not exist (or may not be seen)
     ├── AlreadyExists               a name that must be unique is taken
+    ├── ChemistryError              a substance that cannot be identified as given (unparseable
+    │                               structure, unknown name, bad CAS check digit, too large ...)
     ├── ConfigurationError          settings that cannot work (bad database URL, ...)
     └── DatabaseError               the database cannot be used as it is
         └── SchemaOutdated          the database needs `synthwatch db upgrade`
@@ -60,6 +62,10 @@ class NotFound(SynthwatchError):
 
 class AlreadyExists(SynthwatchError):
     """A name that must be unique is already taken."""
+
+
+class ChemistryError(SynthwatchError):
+    """A substance that cannot be identified as given; the message is the reason."""
 
 
 class ConfigurationError(SynthwatchError):
