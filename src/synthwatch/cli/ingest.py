@@ -88,6 +88,8 @@ def ingest(
     with ExitStack() as stack:
         stream, name, size = _open_input(file, stack)
         fmt = file_format or detect_format(name, _head(stream))
+        if fmt is RecordFormat.LINES:
+            raise typer.BadParameter("reports come as csv, jsonl or json", param_hint="--format")
         try:
             reader = RecordReader(stream, fmt=fmt, encoding=encoding)
         except ValueError as error:  # an encoding Python does not know, or one we cannot split

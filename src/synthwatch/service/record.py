@@ -52,6 +52,7 @@ class RecordFormat(enum.StrEnum):
     CSV = "csv"
     JSONL = "jsonl"
     JSON = "json"
+    LINES = "lines"  # plain text, one value a line (field "text"); never guessed, only asked for
 
 
 @dataclass(frozen=True, slots=True)
@@ -631,6 +632,25 @@ class RecordReader:
                 reason = f"expected a JSON object, got {_json_type(value)}"
                 yield RecordProblem(line, None, reason, _clip(raw))
 
+    # -- plain lines --
+
+    def _iter_lines(self) -> Iterator[Record | RecordProblem]:
+        source = self._source
+        if source is None:
+            return
+        while True:
+            try:
+                text = source.read_line()
+            except StopIteration:
+                return
+            except _LineError as exc:
+                yield exc.problem
+                continue
+            line = source.next_line - 1
+            raw = text.rstrip("\r\n")
+            if raw.strip():
+                yield Record(line, {"text": raw.strip()}, raw)
+
     # -- JSON array --
 
     def _iter_json(self) -> Iterator[Record | RecordProblem]:
@@ -772,6 +792,8 @@ class RecordReader:
             yield from self._iter_csv()
         elif self.format is RecordFormat.JSONL:
             yield from self._iter_jsonl()
+        elif self.format is RecordFormat.LINES:
+            yield from self._iter_lines()
         else:
             yield from self._iter_json()
 
