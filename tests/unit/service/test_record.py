@@ -704,3 +704,16 @@ def test_hostile_bytes_never_raise(data: bytes, fmt: RecordFormat, limit: int) -
     assert reader.bytes_read <= len(data)  # JSON and a broken CSV header stop early
     if fmt is RecordFormat.JSONL and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         assert reader.bytes_read == len(data)
+
+
+def test_plain_lines_give_one_record_per_non_blank_line_and_bound_long_lines() -> None:
+    data = b"fentanyl\r\n\n  4-ANPP  \n" + b"x" * 200 + b"\nlast"
+    items = list(RecordReader(io.BytesIO(data), fmt=RecordFormat.LINES, max_record_bytes=100))
+    assert [(i.line, i.fields) for i in items if isinstance(i, Record)] == [
+        (1, {"text": "fentanyl"}),
+        (3, {"text": "4-ANPP"}),
+        (5, {"text": "last"}),
+    ]
+    (problem,) = [i for i in items if isinstance(i, RecordProblem)]
+    assert problem.line == 4
+    assert "longer than 100 bytes" in problem.reason
