@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from synthwatch import __version__
-from synthwatch.cli import admin, db, demo, export, ingest
+from synthwatch.cli import admin, chem, db, demo, export, ingest
 from synthwatch.cli.state import CliState
 from synthwatch.errors import InvalidInput, SynthwatchError
 from synthwatch.settings import Settings
@@ -26,6 +26,7 @@ app = typer.Typer(
 )
 app.add_typer(admin.app, name="admin")
 app.add_typer(db.app, name="db")
+app.add_typer(chem.app, name="chem")
 app.command("ingest")(ingest.ingest)
 app.command("export")(export.export)
 app.command("demo")(demo.demo)

@@ -240,3 +240,41 @@ def _entry(
 
 def _split(value: str) -> list[str]:
     return [part.strip() for part in value.split(_SEPARATOR.strip()) if part.strip()]
+
+
+@dataclass(frozen=True, slots=True)
+class DerivativeCoverage:
+    """A listing that also covers derivatives of the listed chemical, as chemical steps away from it.
+
+    US List I names 4-AP "and its amides, carbamates, halides and salts": a carbamate of 4-AP is
+    listed though no table names it. `transforms` are the reverse steps (as the chemistry engine
+    names them) that lead from such a derivative back to the listed chemical.
+    """
+
+    entry_id: str
+    derivatives: str
+    transforms: frozenset[str]
+    reference: str
+
+
+@functools.cache
+def load_derivative_coverage() -> tuple[DerivativeCoverage, ...]:
+    """Read `derivative_coverage.csv`; every entry id must exist in the knowledge base.
+
+    Raises:
+        ValueError: ``FILE:LINE: column: reason`` for a bad row.
+    """
+    name = "derivative_coverage.csv"
+    known = {e.id for e in load_knowledge_base().entries}
+    rows: list[DerivativeCoverage] = []
+    text = (_data_dir() / name).read_text(encoding="utf-8")
+    for line, row in enumerate(csv.DictReader(io.StringIO(text, newline="")), 2):
+        if row["entry_id"] not in known:
+            raise ValueError(f"{name}:{line}: entry_id: unknown entry {row['entry_id']!r}")
+        transforms = frozenset(t.strip() for t in row["transforms"].split("|") if t.strip())
+        if not transforms or not row["reference"].strip():
+            raise ValueError(f"{name}:{line}: transforms/reference: required")
+        rows.append(
+            DerivativeCoverage(row["entry_id"], row["derivatives"], transforms, row["reference"])
+        )
+    return tuple(rows)
