@@ -27,10 +27,12 @@ formula is one of the indexed ones.
 Targets: every controlled entry (precursors and drugs) with a structure, except general solvents
 and reagents (a Table II / List II entry with no nitrogen: acetone, toluene, ether, acids,
 permanganate ...) so that, for example, chlorotoluene is not called "a designer toluene".
-`lookup` still finds those by exact structure. A small target (fewer than `SMALL_TARGET_ATOMS`
-heavy atoms: methylamine, ethylamine, nitroethane) counts only when the product keeps at least half
-of the query's heavy atoms: N-methylformamide is a methylamine source, but loperamide, whose
-dimethylamide could be hydrolysed and demethylated, is not.
+`lookup` still finds those by exact structure. A route through a generic cut (any acyl, carbamate,
+ester or amide partner) counts only when the product keeps at least half of the query's heavy
+atoms: a designer precursor masks its target with a small group, while cutting a drug-like amide
+in two to reveal piperidine or anthranilic acid is how those commodities are used, not how they
+are hidden. Named masking groups (Boc, Cbz, acetyl, formyl, benzyl, a ketal, a halogen) count
+whatever their size: 1-Cbz-4-piperidone ethylene ketal is a doubly masked 4-piperidone.
 """
 
 from __future__ import annotations
@@ -55,8 +57,17 @@ MAX_PRODUCTS = 2048
 """Products generated for one query, both steps together."""
 
 _BULK_LISTINGS = frozenset({"Table II", "List II"})
-SMALL_TARGET_ATOMS = 6
-"""Targets smaller than this (methylamine, ethylamine ...) must keep half the query's atoms."""
+# Generic cuts (any acyl, any carbamate, any ester or amide partner), unlike the named masking
+# groups (Boc, Cbz, acetyl, formyl, trifluoroacetyl, benzyl, ketal, halogen, methyl).
+_CUTTING = frozenset(
+    {
+        "N-acyl removal",
+        "N-alkoxycarbonyl removal",
+        "ester hydrolysis",
+        "ester hydrolysis (alcohol side)",
+        "amide hydrolysis (acid side)",
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -409,9 +420,8 @@ def _record(
     own_key, size = query
     if rdMolDescriptors.CalcMolFormula(product) not in index.formulas:
         return
-    atoms = product.GetNumHeavyAtoms()
-    if atoms < SMALL_TARGET_ATOMS and 2 * atoms < size:
-        return
+    if 2 * product.GetNumHeavyAtoms() < size and any(t.name in _CUTTING for t in route):
+        return  # a generic cut that throws away most of the molecule is use, not masking
     try:
         key = to_inchikey(product)
     except ChemistryError:

@@ -47,6 +47,8 @@ _SALT_PATTERN = re.compile(
     + "|".join(re.escape(w) for w in sorted(_SALT_WORDS, key=len, reverse=True))
     + r")(?![a-z0-9])"
 )
+# Forensic labs write "CARFENTANIL, SALT UNDETERMINED": the salt does not change the parent.
+_UNDETERMINED_SALT = re.compile(r"salt\s+undeterm\w*|salt\s+form\s+undeterm\w*")
 _POSITION_PREFIX = re.compile(r"(?<![a-z0-9])([omp])-(?=[a-z])")
 _POSITION_WORD = {"o": "ortho", "m": "meta", "p": "para"}
 _PARENTHESES = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
@@ -64,6 +66,7 @@ def fold_name(name: str) -> str:
         text = text.replace(greek, word)
     text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     text = _POSITION_PREFIX.sub(lambda m: _POSITION_WORD[m.group(1)] + "-", text)
+    text = _UNDETERMINED_SALT.sub(" ", text)
     text = _SALT_PATTERN.sub(" ", text)
     return _NOT_ALNUM.sub("", text)
 
