@@ -255,15 +255,18 @@ def identify_substance(query: str, index: SubstanceIndex | None = None) -> Ident
     parent = to_parent(given)
     inchikey = to_inchikey(parent)
     entries_found = index.entries_for(inchikey)
+    smiles = to_canonical_smiles(parent)
+    # Explaining the changes costs more than finding none; most structures arrive as parents.
+    changed = smiles != to_canonical_smiles(given)
     return Identification(
         query=query,
         via=kind,
         mol=parent,
-        smiles=to_canonical_smiles(parent),
+        smiles=smiles,
         inchikey=inchikey,
         entries=entries_found,
         name=entries_found[0].name if entries_found else None,
-        changes=describe_changes(given, parent),
+        changes=describe_changes(given, parent) if changed else (),
         other_meanings=(),
     )
 

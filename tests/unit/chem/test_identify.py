@@ -77,3 +77,23 @@ def test_a_forensic_lab_description_with_synonyms_in_parentheses_resolves() -> N
 def test_what_cannot_be_resolved_says_why(query: str, reason: str) -> None:
     with pytest.raises(ChemistryError, match=reason):
         identify_substance(query)
+
+
+@pytest.mark.parametrize(
+    ("lab_name", "smiles"),
+    [  # descriptions exactly as they appear in the DEA NFLIS extract
+        ("4-ANILINO-1-PHENETHYLPIPERIDINE", "c1ccc(CCN2CCC(Nc3ccccc3)CC2)cc1"),
+        ("FENTANYL SALT UNDETERMINED", "CCC(=O)N(c1ccccc1)C1CCN(CCc2ccccc2)CC1"),
+        (
+            "ACETYL FENTANYL (N-(1-PHENETHYLPIPERIDIN-4-YL)-N-PHENYLACETAMIDE), SALT UNDETERMINED",
+            "CC(=O)N(c1ccccc1)C1CCN(CCc2ccccc2)CC1",
+        ),
+    ],
+)
+def test_forensic_lab_names_resolve(lab_name: str, smiles: str) -> None:
+    assert identify_substance(lab_name).smiles == smiles
+
+
+def test_a_name_without_the_position_of_its_substituent_is_not_guessed() -> None:
+    with pytest.raises(ChemistryError, match="unknown name"):
+        identify_substance("FLUOROFENTANYL, ISOMER UNDETERMINED")
