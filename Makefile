@@ -39,6 +39,10 @@ check: lint typecheck test
 
 bench: install postgres
 	$(BIN)/python benchmarks/bench_ingest.py
+	$(BIN)/python benchmarks/bench_chem_similarity.py
+	$(BIN)/python benchmarks/bench_chem.py
+	$(BIN)/python benchmarks/eval_nflis_names.py
+	$(BIN)/python benchmarks/eval_chem_labelled.py
 
 docs: install
 	$(BIN)/python -m pytest tests/e2e/test_interfaces.py -q
