@@ -13,6 +13,7 @@ from functools import cache
 
 from rdkit import Chem
 
+from synthwatch.chem.depiction import to_svg
 from synthwatch.chem.designer_precursor import (
     PrecursorIndex,
     PrecursorRelation,
@@ -122,6 +123,7 @@ class Classification:
             "controls": [c.to_dict() for c in self.controls],
             "fentanyl_related": self.fentanyl_related,
             "fentanyl_modifications": list(self.fentanyl_modifications),
+            "fentanyl_atoms": list(self.fentanyl_atoms),
             "precursor": self.precursor,
             "designer_precursor": self.designer_precursor,
             "precursor_relations": [
@@ -203,7 +205,7 @@ class Classifier:
             fentanyl_modifications=tuple(
                 f"({m.code}) {m.description}" for m in verdict.modifications
             ),
-            fentanyl_atoms=_evidence_atoms(verdict),
+            fentanyl_atoms=_evidence_atoms(mol, verdict),
             precursor=any(e.is_precursor for e in entries) or bool(derived),
             designer_precursor=not controlled and bool(relations),
             precursor_relations=relations,
@@ -294,11 +296,25 @@ def _citation(entry: ControlEntry) -> str:
     return f"{entry.instrument}{listed}; {entry.reference}"
 
 
-def _evidence_atoms(verdict: FentanylClassVerdict) -> tuple[int, ...]:
+def _evidence_atoms(mol: Chem.Mol, verdict: FentanylClassVerdict) -> tuple[int, ...]:
+    """The atoms that show the class, numbered as in the output SMILES (so a drawing can mark them)."""
     atoms = set(verdict.core_atoms)
     for modification in verdict.modifications:
         atoms.update(modification.atoms)
-    return tuple(sorted(atoms))
+    if not atoms:
+        return ()
+    Chem.MolToSmiles(mol)  # sets the output order of the canonical SMILES on `mol`
+    order = list(mol.GetProp("_smilesAtomOutputOrder", autoConvert=True))
+    position = {atom: i for i, atom in enumerate(order)}
+    return tuple(sorted(position[a] for a in atoms if a in position))
+
+
+def depict_classification(result: Classification, *, width: int = 400, height: int = 300) -> str:
+    """An SVG of the parent structure with the atoms that meet the fentanyl class highlighted."""
+    if result.smiles is None:
+        raise ChemistryError("nothing to draw: the query was not resolved")
+    mol = Chem.MolFromSmiles(result.smiles)
+    return to_svg(mol, result.fentanyl_atoms, width=width, height=height, legend=result.name or "")
 
 
 @cache

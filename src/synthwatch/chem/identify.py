@@ -53,6 +53,7 @@ _POSITION_PREFIX = re.compile(r"(?<![a-z0-9])([omp])-(?=[a-z])")
 _POSITION_WORD = {"o": "ortho", "m": "meta", "p": "para"}
 _PARENTHESES = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+_INCHIKEY = re.compile(r"[A-Z]{14}-[A-Z]{10}-[A-Z]")
 _SMILES_SYNTAX = re.compile(r"[\[\]()=#@+\\/%.]|[a-z]\d|\d")  # what a plain name never has
 
 
@@ -221,6 +222,14 @@ def identify_substance(query: str, index: SubstanceIndex | None = None) -> Ident
     if len(text) > MAX_QUERY_CHARS:
         raise ChemistryError(f"query longer than {MAX_QUERY_CHARS} characters")
     kind = detect_structure_kind(text)
+    if kind is None and _INCHIKEY.fullmatch(text.upper()):
+        found = index.by_inchikey.get(text.upper())
+        if not found:
+            raise ChemistryError(
+                f"InChIKey {text.upper()} is not in the knowledge base (an InChIKey cannot be "
+                "turned back into a structure; give a SMILES, InChI or molfile)"
+            )
+        return _from_entries(query, "inchikey", list(found), index)
     if kind is None and re.fullmatch(r"\d{2,7}-?\d{2}-?\d", text):
         try:
             cas = to_cas_number(text)

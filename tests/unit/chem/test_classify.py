@@ -129,3 +129,47 @@ def test_a_ketal_of_4_piperidone_is_us_list_i_only() -> None:
     result = classify_substance("C1CC2(CCN1)OCCO2")
     assert {(c.regime, c.listing) for c in result.controls} == {("US-CSA", "List I")}
     assert result.precursor
+
+
+def test_the_class_evidence_atoms_are_numbered_as_in_the_output_smiles_and_can_be_drawn() -> None:
+    from rdkit import Chem
+
+    from synthwatch.chem.classify import depict_classification
+
+    result = classify_substance("CCCC(=O)N(c1cccc(Cl)c1)C1CCN(CCc2ccccc2)CC1")
+    mol = Chem.MolFromSmiles(result.smiles or "")
+    symbols = {mol.GetAtomWithIdx(i).GetSymbol() for i in result.fentanyl_atoms}
+    assert "Cl" in symbols  # the (D) substituent is part of the evidence
+    assert len(result.fentanyl_atoms) >= 20
+    svg = depict_classification(result)
+    assert svg.lstrip().startswith("<svg")
+    assert "#F28C33" in svg.upper() or "#f28c33" in svg
+
+
+def test_an_inchikey_is_looked_up_in_the_knowledge_base() -> None:
+    result = classify_substance("PJMPHNIQZUBGLI-UHFFFAOYSA-N")
+    assert result.resolved
+    assert result.name is not None
+    assert "fentanyl" in result.name.lower()
+    unknown = classify_substance("AAAAAAAAAAAAAA-BBBBBBBBBB-N")
+    assert not unknown.resolved
+    assert "cannot be turned back into a structure" in (unknown.error or "")
+
+
+@pytest.mark.parametrize(
+    "pathological",
+    [
+        "c12c3c4c5c1c1c6c7c2c2c8c3c3c9c4c4c%10c5c5c1c1c6c6c%11c7c2c2c7c8c3c3c8c9c4c4c9c%10c5c5c1c1c6c6c%11c2c2c7c3c3c8c4c4c9c5c1c1c6c2c3c41",
+        "CC(=O)N" + "C(C(=O)NC)" * 30 + "C",
+        "O=C(OCc1ccccc1)N1CCC(N(C(=O)OC(C)(C)C)c2ccc(F)c(Cl)c2)C(C(=O)OC)C1",
+    ],
+)
+def test_pathological_structures_finish_in_bounded_time(pathological: str) -> None:
+    # A hang guard, not a speed target (those live in benchmarks/): C60, a long oligoamide and a
+    # multiply masked precursor must be answered, and well within seconds.
+    import time
+
+    started = time.perf_counter()
+    result = classify_substance(pathological)
+    assert time.perf_counter() - started < 5.0
+    assert result.resolved or result.error
