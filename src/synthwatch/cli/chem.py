@@ -7,11 +7,12 @@ import sys
 from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
-from typing import Annotated, TextIO
+from typing import Annotated
 
 import typer
 
 from synthwatch.chem.classify import classify_substance
+from synthwatch.cli.files import open_output
 from synthwatch.errors import InputFileError
 from synthwatch.knowledge.control_list import KNOWLEDGE_VERSION, load_knowledge_base
 from synthwatch.service.record import RecordFormat, RecordProblem, RecordReader, detect_format
@@ -67,12 +68,7 @@ def classify(
         raise typer.BadParameter("give queries or --input FILE", param_hint="QUERIES")
     failed = 0
     with ExitStack() as stack:
-        out: TextIO = sys.stdout
-        if output is not None:
-            try:
-                out = stack.enter_context(output.open("w", encoding="utf-8"))
-            except OSError as error:
-                raise InputFileError(f"{output}: cannot write: {error.strerror}") from None
+        out = open_output(output, stack)
 
         def rows() -> Iterator[tuple[str, int, str | None, str | None]]:
             for number, argument in enumerate(queries or [], 1):

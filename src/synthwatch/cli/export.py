@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import json
-import sys
 from contextlib import ExitStack
 from pathlib import Path
-from typing import Annotated, TextIO
+from typing import Annotated
 
 import typer
 
+from synthwatch.cli.files import open_output
 from synthwatch.cli.state import CliState
 from synthwatch.domain.report import to_document
-from synthwatch.errors import InputFileError
 from synthwatch.service.export import iter_member_reports
 
 
@@ -26,12 +25,7 @@ def export(
     """Write a member's current reports as JSON Lines; `synthwatch ingest` loads them unchanged."""
     state: CliState = ctx.obj
     with ExitStack() as stack:
-        out: TextIO = sys.stdout
-        if output is not None:
-            try:
-                out = stack.enter_context(output.open("w", encoding="utf-8"))
-            except OSError as error:
-                raise InputFileError(f"{output}: cannot write: {error.strerror}") from None
+        out = open_output(output, stack)
         count = 0
         for stored in iter_member_reports(state.store(), member):
             out.write(json.dumps(to_document(stored.report), ensure_ascii=False) + "\n")

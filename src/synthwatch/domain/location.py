@@ -73,14 +73,14 @@ class Location(BaseModel):
     def _check_lat(cls, value: float | None) -> float | None:
         if value is not None and not (math.isfinite(value) and -90.0 <= value <= 90.0):
             raise ValueError("latitude must be between -90 and 90")
-        return value
+        return None if value is None else value + 0.0  # -0.0 → 0.0: one canonical zero
 
     @field_validator("lon")
     @classmethod
     def _check_lon(cls, value: float | None) -> float | None:
         if value is not None and not (math.isfinite(value) and -180.0 <= value <= 180.0):
             raise ValueError("longitude must be between -180 and 180")
-        return value
+        return None if value is None else value + 0.0  # -0.0 → 0.0: one canonical zero
 
     @field_validator("subdivision")
     @classmethod

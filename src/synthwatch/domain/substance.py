@@ -133,14 +133,14 @@ class SubstanceMention(BaseModel):
     def _check_quantity(cls, value: float | None) -> float | None:
         if value is not None and not (math.isfinite(value) and value >= 0):
             raise ValueError("quantity must be a finite number ≥ 0")
-        return value
+        return None if value is None else value + 0.0  # -0.0 → 0.0: one canonical zero
 
     @field_validator("purity")
     @classmethod
     def _check_purity(cls, value: float | None) -> float | None:
         if value is not None and not (math.isfinite(value) and 0 <= value <= 100):
             raise ValueError("purity is a percentage between 0 and 100")
-        return value
+        return None if value is None else value + 0.0  # -0.0 → 0.0: one canonical zero
 
     @model_validator(mode="after")
     def _check_identified(self) -> SubstanceMention:

@@ -598,7 +598,8 @@ class RecordReader:
 
     # -- JSON Lines --
 
-    def _iter_jsonl(self) -> Iterator[Record | RecordProblem]:
+    def _physical_lines(self) -> Iterator[tuple[int, str] | RecordProblem]:
+        """Each non-blank line with its number, or the problem that kept it from being read."""
         source = self._source
         if source is None:
             return
@@ -610,9 +611,15 @@ class RecordReader:
             except _LineError as exc:
                 yield exc.problem
                 continue
-            line = source.next_line - 1
-            if not text.strip(" \t\r\n"):
+            if text.strip(" \t\r\n"):
+                yield source.next_line - 1, text
+
+    def _iter_jsonl(self) -> Iterator[Record | RecordProblem]:
+        for item in self._physical_lines():
+            if isinstance(item, RecordProblem):
+                yield item
                 continue
+            line, text = item
             raw = text.rstrip("\r\n")
             try:
                 value = _STRICT_JSON.decode(text)
@@ -635,21 +642,13 @@ class RecordReader:
     # -- plain lines --
 
     def _iter_lines(self) -> Iterator[Record | RecordProblem]:
-        source = self._source
-        if source is None:
-            return
-        while True:
-            try:
-                text = source.read_line()
-            except StopIteration:
-                return
-            except _LineError as exc:
-                yield exc.problem
+        for item in self._physical_lines():
+            if isinstance(item, RecordProblem):
+                yield item
                 continue
-            line = source.next_line - 1
+            line, text = item
             raw = text.rstrip("\r\n")
-            if raw.strip():
-                yield Record(line, {"text": raw.strip()}, raw)
+            yield Record(line, {"text": raw.strip()}, raw)
 
     # -- JSON array --
 

@@ -177,3 +177,14 @@ def test_report_ids_are_uuid7_and_ordered_by_creation_time() -> None:
     assert (parsed.version, parsed.variant) == (7, uuid.RFC_4122)
     assert first < second
     assert len({new_report_id() for _ in range(10_000)}) == 10_000
+
+
+def test_negative_zero_has_one_canonical_form() -> None:
+    # SQLite stores -0.0 as 0.0; a report must hash alike before and after the store.
+    document = report_document(location={"country": "US", "lat": -0.0, "lon": -0.0})
+    report = parse_report(document)
+    assert str(report.location.lat) == "0.0"
+    assert str(report.location.lon) == "0.0"
+    assert to_content_hash(report) == to_content_hash(
+        parse_report(report_document(location={"country": "US", "lat": 0.0, "lon": 0.0}))
+    )
