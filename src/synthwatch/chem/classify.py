@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from rdkit import Chem
 
@@ -338,6 +338,10 @@ def default_classifier() -> Classifier:
     return Classifier.from_index(default_index())
 
 
+@lru_cache(maxsize=65_536)
 def classify_substance(query: str) -> Classification:
-    """Identify and classify one substance given as SMILES, InChI, molfile, CAS RN or name."""
+    """Identify and classify one substance given as SMILES, InChI, molfile, CAS RN or name.
+
+    Answers are immutable and cached: order files name the same few chemicals over and over.
+    """
     return default_classifier().classify(query)
