@@ -7,8 +7,7 @@ designer-precursor flag spells out the chemical step to the listed precursor.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from rdkit import Chem
@@ -109,7 +108,7 @@ class Classification:
     classes_of_concern: tuple[str, ...] = ()
     analogues: tuple[Analogue, ...] = ()
     changes: tuple[str, ...] = ()
-    other_meanings: tuple[str, ...] = field(default=())
+    other_meanings: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -167,9 +166,6 @@ class Classifier:
         except ChemistryError as error:
             return Classification(query=query, resolved=False, error=str(error))
         return self._classify(found)
-
-    def classify_many(self, queries: Sequence[str]) -> list[Classification]:
-        return [self.classify(q) for q in queries]
 
     def _classify(self, found: Identification) -> Classification:
         mol = found.mol
