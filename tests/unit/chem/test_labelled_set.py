@@ -2,8 +2,9 @@
 
 The labels (tests/data/chem_labelled.csv, argued in tests/data/README.md) were written without
 looking at the knowledge base. The floors below sit just under the accuracy measured when the set
-was added (UN 1961 99.4 %, UN 1971 / 1988 100 %, US CSA 92.7 %, fentanyl-related, precursor and
-designer precursor 100 %; `python benchmarks/eval_chem_labelled.py --show-errors` lists every
+was added (UN 1961 99.4 %, UN 1971 / 1988 100 %, US CSA 92.7 % then 97.0 % once the missing US
+listings were loaded from the Federal Register, fentanyl-related, precursor and designer precursor
+100 %; `python benchmarks/eval_chem_labelled.py --show-errors` lists every
 disagreement); a fall below them is a regression.
 """
 
@@ -21,7 +22,7 @@ FLOORS = {
     "un_1961": 0.98,
     "un_1971": 0.98,
     "un_1988": 0.98,
-    "us_csa": 0.90,
+    "us_csa": 0.95,
     "fentanyl_related": 0.98,
     "precursor": 0.98,
     "designer_precursor": 0.98,

@@ -78,6 +78,27 @@ FORMULAS: dict[str, str] = {
     # names in FR Doc 2016-11219 (12 May 2016)
     "uscsa-butyryl-fentanyl": "C23H30N2O",  # N-(1-phenethylpiperidin-4-yl)-N-phenylbutanamide
     "uscsa-beta-hydroxythiofentanyl": "C20H26N2O2S",  # N-[1-[2-hydroxy-2-(thiophen-2-yl)ethyl]...]propionamide
+    # names in 79 FR 37623 (2 Jul 2014), tramadol final rule
+    "uscsa-tramadol": "C16H25NO2",  # 2-[(dimethylamino)methyl]-1-(3-methoxyphenyl)cyclohexanol
+    # metonitazene, 88 FR 56466 (18 Aug 2023): same compound as the un_1961 row
+    "uscsa-metonitazene": "C21H26N4O3",
+    # names in 78 FR 21818 (12 Apr 2013), 85 FR 34607 (8 Jun 2020), 88 FR 21101 (10 Apr 2023),
+    # 86 FR 31427 (14 Jun 2021)
+    "uscsa-methylone": "C11H13NO3",  # 3,4-methylenedioxy-N-methylcathinone
+    "uscsa-ethylone": "C12H15NO3",  # 1-(1,3-benzodioxol-5-yl)-2-(ethylamino)propan-1-one
+    "uscsa-eutylone": "C13H17NO3",  # 1-(1,3-benzodioxol-5-yl)-2-(ethylamino)butan-1-one
+    "uscsa-n-ethylpentylone": "C14H19NO3",  # 1-(1,3-benzodioxol-5-yl)-2-(ethylamino)pentan-1-one
+    # names in 84 FR 34291 (18 Jul 2019)
+    "uscsa-n-ethylhexedrone": "C14H21NO",  # 2-(ethylamino)-1-phenylhexan-1-one
+    "uscsa-alpha-php": "C16H23NO",  # 1-phenyl-2-(pyrrolidin-1-yl)hexan-1-one
+    "uscsa-4-meap": "C14H21NO",  # 2-(ethylamino)-1-(4-methylphenyl)pentan-1-one
+    "uscsa-mphp": "C17H25NO",  # 1-(4-methylphenyl)-2-(pyrrolidin-1-yl)hexan-1-one
+    "uscsa-pv8": "C17H25NO",  # 1-phenyl-2-(pyrrolidin-1-yl)heptan-1-one
+    "uscsa-4-chloro-alpha-pvp": "C15H20ClNO",  # 1-(4-chlorophenyl)-2-(pyrrolidin-1-yl)pentan-1-one
+    # names in 80 FR 5042 (30 Jan 2015) and 82 FR 47971 (16 Oct 2017)
+    "uscsa-ab-chminaca": "C20H28N4O2",  # N-(1-amino-3-methyl-1-oxobutan-2-yl)-1-(cyclohexylmethyl)-...
+    "uscsa-ab-pinaca": "C18H26N4O2",  # N-(1-amino-3-methyl-1-oxobutan-2-yl)-1-pentyl-...
+    "uscsa-thj-2201": "C23H21FN2O",  # [1-(5-fluoropentyl)-1H-indazol-3-yl](naphthalen-1-yl)methanone
     # names in 85 FR 20822 (15 Apr 2020), 87 FR 67550, 88 FR 21902, FR Doc 2025-19349
     "uslist-benzylfentanyl": "C21H26N2O",  # N-(1-benzylpiperidin-4-yl)-N-phenylpropionamide
     "uslist-4-ap": "C11H16N2",  # N-phenylpiperidin-4-amine
@@ -216,6 +237,12 @@ def test_same_substance_has_same_structure_across_files(by_id: dict[str, Control
         ("un1988-4-ap", "uslist-4-ap"),
         ("un1961-etonitazepyne", "uscsa-n-pyrrolidino-etonitazene"),
         ("un1961-etazene", "uscsa-etodesnitazene"),
+        ("un1961-metonitazene", "uscsa-metonitazene"),
+        ("un1971-methylone", "uscsa-methylone"),
+        ("un1971-eutylone", "uscsa-eutylone"),
+        ("un1971-n-ethylhexedrone", "uscsa-n-ethylhexedrone"),
+        ("un1971-alpha-php", "uscsa-alpha-php"),
+        ("ref-tramadol", "uscsa-tramadol"),
     ]
     for a, b in pairs:
         ka = Chem.MolToInchiKey(Chem.MolFromSmiles(by_id[a].smiles or ""))
