@@ -12,8 +12,7 @@ from typing import Annotated
 import typer
 
 from synthwatch.chem.classify import classify_substance
-from synthwatch.cli.files import open_output
-from synthwatch.errors import InputFileError
+from synthwatch.cli.files import open_input, open_output
 from synthwatch.knowledge.control_list import KNOWLEDGE_VERSION, load_knowledge_base
 from synthwatch.service.record import RecordFormat, RecordProblem, RecordReader, detect_format
 
@@ -26,14 +25,7 @@ MAX_QUERY_BYTES = 1_000_000
 
 def _queries(path: str, stack: ExitStack) -> Iterator[tuple[int, str | None, str | None]]:
     """(line, query, problem) from a text file (one query a line), a CSV or JSON Lines with `query`."""
-    if path == "-":
-        stream, name = sys.stdin.buffer, "<stdin>"
-    else:
-        try:
-            stream = stack.enter_context(Path(path).open("rb"))  # noqa: SIM115  (closed by the stack)
-        except OSError as error:
-            raise InputFileError(f"{path}: cannot open: {error.strerror}") from None
-        name = path
+    stream, name, _ = open_input(path, stack)
     lowered = name.lower()
     fmt = RecordFormat.LINES
     if lowered.endswith((".csv", ".jsonl", ".ndjson", ".json")):

@@ -11,25 +11,12 @@ from typing import Annotated, BinaryIO, TextIO
 import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 
+from synthwatch.cli.files import open_input
 from synthwatch.cli.state import CliState
 from synthwatch.errors import DatabaseError, EmptyInput, InputFileError
 from synthwatch.service.ingest import DEFAULT_BATCH_SIZE, IngestWarning, Rejection, ReportIngest
 from synthwatch.service.record import RecordFormat, RecordReader, detect_format
 from synthwatch.service.rejects import RejectsWriter
-
-
-def _open_input(path: str, stack: ExitStack) -> tuple[BinaryIO, str, int | None]:
-    if path == "-":
-        return sys.stdin.buffer, "<stdin>", None
-    try:
-        stream = stack.enter_context(Path(path).open("rb"))  # noqa: SIM115  (closed by the stack)
-    except OSError as error:
-        raise InputFileError(f"{path}: cannot open: {error.strerror}") from None
-    try:
-        size = Path(path).stat().st_size
-    except OSError:
-        size = None
-    return stream, path, size
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -86,7 +73,7 @@ def ingest(
     state: CliState = ctx.obj
     uow_factory = state.store()
     with ExitStack() as stack:
-        stream, name, size = _open_input(file, stack)
+        stream, name, size = open_input(file, stack)
         fmt = file_format or detect_format(name, _head(stream))
         if fmt is RecordFormat.LINES:
             raise typer.BadParameter("reports come as csv, jsonl or json", param_hint="--format")
